@@ -33,7 +33,7 @@ let package = Package(
         // Courses, outcome metrics, tests and intervals: pure value types, no I/O.
         .target(name: "OutcomeStats", dependencies: ["SessionModel"]),
         // Markdown, CSV and SVG renderers over one report model.
-        .target(name: "OutcomeReport", dependencies: ["SessionModel", "OutcomeStats"]),
+        .target(name: "OutcomeReport", dependencies: ["SessionModel", "SessionIngest", "OutcomeStats"]),
         // The thin command-line front end.
         .executableTarget(
             name: "outcomes",

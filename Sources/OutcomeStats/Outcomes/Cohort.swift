@@ -1,0 +1,64 @@
+/// A dimension along which courses are compared (METRICS.md §4, `cohort_comparison.csv`).
+public enum CohortDimension: String, CaseIterable, Sendable {
+    case all
+    case cause
+    case chronicity
+    case ageBand = "age_band"
+    case sex
+    case clinic
+}
+
+/// Chronicity at session 1 from weeks since symptom onset.
+public enum Chronicity: String, CaseIterable, Sendable, Comparable {
+    case acute
+    case subacute
+    case chronic
+    case unknown
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Acute below `subacute` weeks, subacute below `chronic`, chronic from `chronic` on;
+    /// unknown when not recorded.
+    public init(weeks: Double, cutoffs: (subacute: Double, chronic: Double)) {
+        if weeks.isNaN {
+            self = .unknown
+        } else if weeks < cutoffs.subacute {
+            self = .acute
+        } else if weeks < cutoffs.chronic {
+            self = .subacute
+        } else {
+            self = .chronic
+        }
+    }
+}
+
+/// Age band at session 1.
+public enum AgeBand: String, CaseIterable, Sendable, Comparable {
+    case under30 = "<30"
+    case from30to44 = "30-44"
+    case from45to59 = "45-59"
+    case from60to74 = "60-74"
+    case from75 = "75+"
+    case unknown
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The band of `age` years; `nil` age is unknown.
+    public init(age: Int?) {
+        guard let age else {
+            self = .unknown
+            return
+        }
+        switch age {
+        case ..<30: self = .under30
+        case 30...44: self = .from30to44
+        case 45...59: self = .from45to59
+        case 60...74: self = .from60to74
+        default: self = .from75
+        }
+    }
+}

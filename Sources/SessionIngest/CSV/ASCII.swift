@@ -1,0 +1,37 @@
+/// Byte-level helpers for ASCII text inside UTF-8 fields.
+enum ASCII {
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+    }
+
+    /// `bytes` without leading and trailing ASCII white space.
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Lower-cases ASCII letters and keeps only letters and digits (other bytes, including
+    /// non-ASCII, are dropped): the key under which headers and category values are matched.
+    static func normalizedKey(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(bytes.count)
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): key.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): key.append(byte | 0x20)
+            default: continue
+            }
+        }
+        return key
+    }
+
+    static func normalizedKey(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { String(decoding: normalizedKey(UnsafeRawBufferPointer($0)), as: UTF8.self) }
+    }
+}

@@ -1,0 +1,94 @@
+import CLibCSV
+
+/// The largest field libcsv may buffer. A larger one is a reported error, never an
+/// unbounded allocation.
+let maximumFieldBytes = 64 << 20
+
+/// Owns one libcsv parser in strict mode and feeds it bytes.
+///
+/// Strict mode with strict fini makes a stray quote or an unterminated quoted field a
+/// reported syntax error instead of silently swallowing the rest of the file. No byte is
+/// treated as a space, so unquoted fields keep their leading and trailing spaces exactly.
+/// Fields are delivered to a ``FieldCollector``, which copies them out inside the callback
+/// (libcsv reuses its buffer).
+final class CSVTokenizer {
+    /// What one call to ``parse(_:)`` ended with.
+    enum Outcome: Equatable {
+        case consumed
+        case syntaxError
+        case fieldTooLarge
+    }
+
+    private let parser: UnsafeMutablePointer<csv_parser>
+    let collector: FieldCollector
+    let delimiter: UInt8
+
+    init(delimiter: UInt8, collector: FieldCollector) {
+        self.delimiter = delimiter
+        self.collector = collector
+        parser = .allocate(capacity: 1)
+        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        csv_set_delim(parser, delimiter)
+        csv_set_space_func(parser, noByteIsSpace)
+        // libcsv grows its field buffer linearly by the block size: a large block keeps a
+        // 10 MB field to a handful of reallocations instead of tens of thousands.
+        csv_set_blk_size(parser, 1 << 20)
+        csv_set_realloc_func(parser, cappedRealloc)
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+    }
+
+    /// True when the parser is between records (not inside a record or a quoted field).
+    var isBetweenRecords: Bool { parser.pointee.pstate == 0 }
+
+    /// Parses `bytes`, delivering fields and record ends to the collector.
+    func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return .consumed }
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let used = csv_parse(parser, base, bytes.count, collectField, collectRecordEnd, context)
+        if used == bytes.count && parser.pointee.status == 0 { return .consumed }
+        return outcomeOfError()
+    }
+
+    /// Ends the input: submits a final record that lacks a line terminator, or reports an
+    /// unterminated quoted field.
+    func finish() -> Outcome {
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        if csv_fini(parser, collectField, collectRecordEnd, context) == 0 { return .consumed }
+        return outcomeOfError()
+    }
+
+    /// Forgets the partial record after an error so parsing can resume at a line start.
+    func reset() {
+        parser.pointee.pstate = 0
+        parser.pointee.quoted = 0
+        parser.pointee.spaces = 0
+        parser.pointee.entry_pos = 0
+        parser.pointee.status = 0
+        collector.discardRecord()
+    }
+
+    private func outcomeOfError() -> Outcome {
+        csv_error(parser) == CSV_EPARSE ? .syntaxError : .fieldTooLarge
+    }
+}
+
+private func noByteIsSpace(_: UInt8) -> Int32 { 0 }
+
+private func cappedRealloc(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
+    size > maximumFieldBytes ? nil : realloc(pointer, size)
+}
+
+private func collectField(_ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let collector = Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue()
+    collector.append(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length))
+}
+
+private func collectRecordEnd(_: Int32, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue().endRecord()
+}

@@ -1,0 +1,116 @@
+/// The character encoding of an export. Everything is converted to UTF-8 before parsing.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case windows1252 = "windows-1252"
+}
+
+/// Windows-1252 to UTF-8, and UTF-8 validation.
+enum Windows1252 {
+    /// Unicode scalars for 0x80–0x9F; 0 marks the five bytes Windows-1252 leaves undefined.
+    private static let high: [UInt16] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+        0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0, 0x017E, 0x0178,
+    ]
+
+    /// True when `byte` has a character in Windows-1252.
+    @inline(__always)
+    static func isDefined(_ byte: UInt8) -> Bool { byte < 0x80 || byte > 0x9F || high[Int(byte - 0x80)] != 0 }
+
+    /// The offset of the first byte with no Windows-1252 character, if any.
+    static func firstUndefinedByte(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        bytes.firstIndex { !isDefined($0) }
+    }
+
+    /// Appends the UTF-8 form of Windows-1252 `bytes` to `output`. Undefined bytes must have
+    /// been rejected first; they would become U+FFFD.
+    static func transcode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count * 2)
+        for byte in bytes {
+            if byte < 0x80 {
+                output.append(byte)
+                continue
+            }
+            let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
+            let value = scalar == 0 ? 0xFFFD : scalar
+            if value < 0x800 {
+                output.append(UInt8(0xC0 | (value >> 6)))
+                output.append(UInt8(0x80 | (value & 0x3F)))
+            } else {
+                output.append(UInt8(0xE0 | (value >> 12)))
+                output.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                output.append(UInt8(0x80 | (value & 0x3F)))
+            }
+        }
+    }
+}
+
+/// UTF-8 validation that is fast on ASCII.
+enum UTF8Validation {
+    /// How a buffer ends, as UTF-8.
+    enum Result: Equatable {
+        case valid
+        /// Valid, but the last `count` bytes begin a sequence that continues past the end.
+        case truncated(count: Int)
+        case invalid(at: Int)
+    }
+
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return false
+            }
+            index += 8
+        }
+        while index < count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+
+    static func validate(_ bytes: UnsafeRawBufferPointer) -> Result {
+        if isASCII(bytes) { return .valid }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt8 = 0x80
+            var maximum: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0:
+                length = 3
+                minimum = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED:
+                length = 3
+                maximum = 0x9F
+            case 0xF0:
+                length = 4
+                minimum = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4:
+                length = 4
+                maximum = 0x8F
+            default: return .invalid(at: index)
+            }
+            for offset in 1..<length {
+                guard index + offset < count else { return .truncated(count: count - index) }
+                let byte = bytes[index + offset]
+                let low: UInt8 = offset == 1 ? minimum : 0x80
+                let high: UInt8 = offset == 1 ? maximum : 0xBF
+                if byte < low || byte > high { return .invalid(at: index) }
+            }
+            index += length
+        }
+        return .valid
+    }
+}

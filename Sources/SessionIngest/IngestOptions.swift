@@ -1,0 +1,33 @@
+public import SessionModel
+
+/// What the user may force instead of letting ingest detect it.
+public struct IngestOptions: Sendable {
+    /// The field delimiter; nil: detected per file.
+    public var delimiter: UInt8?
+    /// The encoding; nil: UTF-8 when the bytes are valid UTF-8, else Windows-1252.
+    public var encoding: TextEncoding?
+    /// The date format; nil: each value by its shape, slash order decided from the column.
+    public var dateFormat: DateFormat?
+    /// The scale of rows with no `pain_scale` value; nil: NRS.
+    public var painScale: PainScale?
+    /// Accept `,` as a decimal separator; nil: only where the delimiter is `;`.
+    public var decimalComma: Bool?
+    /// The clinic of rows with no `clinic_id`; nil: `default`.
+    public var defaultClinic: String?
+    /// Header-to-field assignments that take precedence over the alias table.
+    public var mapping: HeaderMappingFile?
+
+    public init(
+        delimiter: UInt8? = nil, encoding: TextEncoding? = nil, dateFormat: DateFormat? = nil,
+        painScale: PainScale? = nil, decimalComma: Bool? = nil, defaultClinic: String? = nil,
+        mapping: HeaderMappingFile? = nil
+    ) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.dateFormat = dateFormat
+        self.painScale = painScale
+        self.decimalComma = decimalComma
+        self.defaultClinic = defaultClinic
+        self.mapping = mapping
+    }
+}

@@ -1,0 +1,116 @@
+import SessionModel
+
+/// Reads session exports into one dataset of validated sessions, accounting for every
+/// record: `records = accepted + rejected + duplicates`, per file and in total.
+public enum Ingestor {
+    /// Ingests `paths` as one dataset. Throws ``IngestError`` for a file that cannot be read
+    /// as a session export at all (missing, empty, binary, no required columns); bad
+    /// records are not errors but rejects.
+    public static func ingest(paths: [String], options: IngestOptions = IngestOptions()) throws(IngestError)
+        -> IngestResult
+    {
+        guard paths.count < Int(UInt16.max) else {
+            throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
+        }
+        var staged = StagedSessions()
+        var issues: [RecordIssue] = []
+        var summaries: [FileSummary] = []
+        var slashOrders: [DateFormat?] = []
+        for (index, path) in paths.enumerated() {
+            let dialect = try DialectSniffer.sniff(path: path, options: options)
+            var validator = SessionRecordValidator(
+                path: path, fileIndex: UInt16(index), options: options, decimalComma: dialect.decimalComma,
+                staged: staged)
+            staged = StagedSessions()
+            let collector = FieldCollector()
+            let feed = try RecordFeeder.run(
+                path: path, delimiter: dialect.delimiter, encoding: dialect.encoding,
+                skipBytes: dialect.hasByteOrderMark ? 3 : 0, collector: collector, sink: &validator)
+            guard feed.sawHeader, let mapping = validator.mapping else {
+                throw IngestError(file: path, message: "the file holds only blank lines: no header")
+            }
+            staged = validator.staged
+            issues += validator.issues
+            let (order, dateDescription) = decideSlashOrder(validator)
+            slashOrders.append(order)
+            var summary = FileSummary(
+                path: path, dialect: dialect, mapping: mapping, dateFormatDescription: dateDescription,
+                slashOrder: order, painScaleDescription: painScaleDescription(mapping, options))
+            summary.lines = feed.lines
+            summary.records = validator.summaryCounts.records
+            summary.rejected = validator.summaryCounts.rejected
+            summary.windows1252Lines = feed.windows1252Lines
+            summaries.append(summary)
+        }
+
+        let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths)
+        let (table, removals, keptWarned, keptVAS) = finalizer.finish(staged, issues: &issues)
+        var quality = DataQuality()
+        quality.files = paths.count
+        for index in summaries.indices {
+            summaries[index].rejected += removals.rejected[index]
+            summaries[index].duplicates = removals.duplicates[index]
+            summaries[index].accepted =
+                summaries[index].records - summaries[index].rejected - summaries[index].duplicates
+            summaries[index].warned = keptWarned[index]
+            summaries[index].vasConverted = keptVAS[index]
+            let summary = summaries[index]
+            quality.records += summary.records
+            quality.accepted += summary.accepted
+            quality.rejected += summary.rejected
+            quality.duplicates += summary.duplicates
+            quality.warnings += summary.warned
+            quality.vasConverted += summary.vasConverted
+            for header in summary.mapping.ignoredHeaders {
+                quality.ignoredColumns.append(paths.count > 1 ? "\(summary.path): \(header)" : header)
+            }
+        }
+        let fileOrder = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        issues.sort { a, b in
+            let (fa, fb) = (fileOrder[a.file] ?? 0, fileOrder[b.file] ?? 0)
+            if fa != fb { return fa < fb }
+            if a.record != b.record { return a.record < b.record }
+            return a.reason < b.reason
+        }
+        for issue in issues {
+            switch issue.severity {
+            case .error: quality.rejectedByReason[issue.reason, default: 0] += 1
+            case .warning: quality.warningsByReason[issue.reason, default: 0] += 1
+            case .duplicate: break
+            }
+        }
+        return IngestResult(table: table, files: summaries, issues: issues, quality: quality)
+    }
+
+    private static func decideSlashOrder(_ validator: SessionRecordValidator) -> (DateFormat?, String) {
+        let shapes = validator.dateShapes
+        let evidence = validator.slashEvidence
+        if let forced = validator.options.dateFormat {
+            return (forced == .mdy || forced == .dmy ? forced : nil, "\(forced.pattern) (--date-format)")
+        }
+        var parts: [String] = []
+        var order: DateFormat? = nil
+        if evidence.total > 0 {
+            if evidence.dayFirst > evidence.monthFirst {
+                order = .dmy
+                parts.append("DD/MM/YYYY (\(evidence.dayFirst) values have a day above 12)")
+            } else if evidence.monthFirst > 0 {
+                order = .mdy
+                parts.append("MM/DD/YYYY (\(evidence.monthFirst) values have a day above 12)")
+            } else {
+                order = .mdy
+                parts.append("MM/DD/YYYY (assumed: no value shows the order; use --date-format dmy if wrong)")
+            }
+        }
+        if shapes.iso > 0 { parts.insert("YYYY-MM-DD", at: 0) }
+        if shapes.dots > 0 { parts.append("DD.MM.YYYY") }
+        if parts.isEmpty { return (order, "no dates read") }
+        return (order, parts.count > 1 ? "mixed: " + parts.joined(separator: ", ") : parts[0])
+    }
+
+    private static func painScaleDescription(_ mapping: HeaderMapping, _ options: IngestOptions) -> String {
+        let fallback = options.painScale.map { "\($0.rawValue) (--pain-scale)" } ?? "nrs (default)"
+        if mapping.column(of: .painScale) != nil { return "per row (pain_scale column); blank rows: \(fallback)" }
+        return fallback
+    }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Allocation-free conversions from a field's bytes to typed values.
+enum FieldParsers {
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// A plain decimal number: optional sign, digits, at most one decimal separator (`.`,
+    /// or also `,` when `decimalComma`), no exponent, no thousands separators.
+    ///
+    /// The result is the correctly rounded double, as `strtod` would give: mantissas below
+    /// 2^53 with at most 22 decimals are exact quotients of exact doubles; anything longer
+    /// goes through `strtod`.
+    static func decimal(_ field: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
+        let bytes = ASCII.trimmed(field)
+        var index = 0
+        let count = bytes.count
+        guard count > 0 else { return nil }
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            index = 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var significant = 0
+        var decimals = 0
+        var seenSeparator = false
+        while index < count {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                if mantissa > 0 || byte != UInt8(ascii: "0") { significant += 1 }
+                if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
+                if seenSeparator { decimals += 1 }
+            } else if !seenSeparator && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ","))) {
+                seenSeparator = true
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        if significant <= 15 && decimals <= 22 {
+            let value = Double(mantissa) / powersOfTen[decimals]
+            return negative ? -value : value
+        }
+        var text = [CChar](repeating: 0, count: count + 1)
+        for position in 0..<count {
+            let byte = bytes[position]
+            text[position] = CChar(bitPattern: byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
+        }
+        return strtod(text, nil)
+    }
+
+    /// A whole number written with digits only (an optional leading `+`), at most 9 digits.
+    static func integer(_ field: UnsafeRawBufferPointer) -> Int? {
+        let bytes = ASCII.trimmed(field)
+        var index = 0
+        if bytes.count > 0 && bytes[0] == UInt8(ascii: "+") { index = 1 }
+        guard index < bytes.count, bytes.count - index <= 9 else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            index += 1
+        }
+        return value
+    }
+
+    /// True when the field is empty after trimming.
+    @inline(__always)
+    static func isBlank(_ field: UnsafeRawBufferPointer) -> Bool { ASCII.trimmed(field).isEmpty }
+}

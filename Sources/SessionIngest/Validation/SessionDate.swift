@@ -1,0 +1,125 @@
+/// The date formats an export may use for `session_date`.
+public enum DateFormat: String, Sendable, CaseIterable {
+    /// `YYYY-MM-DD`.
+    case iso
+    /// `MM/DD/YYYY` (US).
+    case mdy
+    /// `DD/MM/YYYY`.
+    case dmy
+    /// `DD.MM.YYYY`.
+    case dmyDots = "dmy-dots"
+
+    /// How the format is written, for messages and reports.
+    public var pattern: String {
+        switch self {
+        case .iso: "YYYY-MM-DD"
+        case .mdy: "MM/DD/YYYY"
+        case .dmy: "DD/MM/YYYY"
+        case .dmyDots: "DD.MM.YYYY"
+        }
+    }
+}
+
+/// Parses dates into day numbers, deferring the order of slash dates to the whole column.
+///
+/// A slash date such as `03/04/2024` is read later, once the column has shown whether its
+/// first or second part goes above 12; until then it is kept as a packed value.
+enum SessionDate {
+    /// Years outside this range are taken for typing errors.
+    static let plausibleYears = 1900...2100
+
+    /// Packed slash dates are kept above this value; day numbers stay far below it.
+    static let slashMarker: Int32 = 1 << 28
+
+    /// The shape of one parsed date field.
+    enum Parsed: Equatable {
+        case day(Int32)
+        case slash(first: Int, second: Int, year: Int)
+    }
+
+    /// Parses a trimmed field in any accepted shape (or only `forced`, when given).
+    static func parse(_ field: UnsafeRawBufferPointer, forced: DateFormat?) -> Parsed? {
+        let bytes = ASCII.trimmed(field)
+        guard bytes.count >= 8, bytes.count <= 10 else { return nil }
+        var parts = (0, 0, 0)
+        var lengths = (0, 0, 0)
+        var part = 0
+        var separator: UInt8 = 0
+        for byte in bytes {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                let digit = Int(byte - UInt8(ascii: "0"))
+                switch part {
+                case 0:
+                    parts.0 = parts.0 * 10 + digit
+                    lengths.0 += 1
+                case 1:
+                    parts.1 = parts.1 * 10 + digit
+                    lengths.1 += 1
+                default:
+                    parts.2 = parts.2 * 10 + digit
+                    lengths.2 += 1
+                }
+            } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") {
+                if separator == 0 { separator = byte } else if separator != byte { return nil }
+                part += 1
+                if part > 2 { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard part == 2, lengths.0 > 0, lengths.1 > 0, lengths.2 > 0 else { return nil }
+        switch separator {
+        case UInt8(ascii: "-"):
+            guard forced == nil || forced == .iso, lengths.0 == 4, lengths.1 <= 2, lengths.2 <= 2 else { return nil }
+            return day(year: parts.0, month: parts.1, day: parts.2).map(Parsed.day)
+        case UInt8(ascii: "."):
+            guard forced == nil || forced == .dmyDots, lengths.2 == 4, lengths.0 <= 2, lengths.1 <= 2 else {
+                return nil
+            }
+            return day(year: parts.2, month: parts.1, day: parts.0).map(Parsed.day)
+        default:
+            guard lengths.2 == 4, lengths.0 <= 2, lengths.1 <= 2 else { return nil }
+            switch forced {
+            case .mdy?: return day(year: parts.2, month: parts.0, day: parts.1).map(Parsed.day)
+            case .dmy?: return day(year: parts.2, month: parts.1, day: parts.0).map(Parsed.day)
+            case nil:
+                guard (1...31).contains(parts.0), (1...31).contains(parts.1), plausibleYears.contains(parts.2),
+                    parts.0 <= 12 || parts.1 <= 12
+                else { return nil }
+                return .slash(first: parts.0, second: parts.1, year: parts.2)
+            default: return nil
+            }
+        }
+    }
+
+    static func pack(first: Int, second: Int, year: Int) -> Int32 {
+        slashMarker | Int32(year << 10 | first << 5 | second)
+    }
+
+    static func unpack(_ value: Int32) -> (first: Int, second: Int, year: Int) {
+        let bits = Int(value & ~slashMarker)
+        return (bits >> 5 & 31, bits & 31, bits >> 10)
+    }
+
+    /// Days since 1970-01-01 of a valid calendar date in the plausible years, else nil.
+    static func day(year: Int, month: Int, day: Int) -> Int32? {
+        guard plausibleYears.contains(year), (1...12).contains(month), day >= 1,
+            day <= daysInMonth(year: year, month: month)
+        else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Int32(era * 146097 + dayOfEra - 719468)
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

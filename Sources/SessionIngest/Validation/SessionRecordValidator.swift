@@ -1,0 +1,331 @@
+import SessionModel
+
+/// Turns each parsed record of one file into a staged session, a warning or a reject,
+/// following METRICS.md §1. Runs once per record, so it converts straight from the
+/// parser's bytes and makes no `String` unless something is wrong.
+struct SessionRecordValidator: RecordSink {
+    let path: String
+    let fileIndex: UInt16
+    let options: IngestOptions
+    let decimalComma: Bool
+    var staged: StagedSessions
+    var issues: [RecordIssue] = []
+    var summaryCounts = FileSummary.Counts()
+    var mapping: HeaderMapping?
+    var slashEvidence = (dayFirst: 0, monthFirst: 0, total: 0)
+    var dateShapes = (iso: 0, dots: 0, slash: 0)
+
+    private var columns = [Int](repeating: -1, count: SessionField.allCases.count)
+    private var headerCount = 0
+    private var defaultClinic: UInt32 = 0
+    private var techniques = CategoryMatcher(CategoryVocabulary.techniques)
+    private var causes = CategoryMatcher(CategoryVocabulary.causes)
+    private var sexes = CategoryMatcher(CategoryVocabulary.sexes)
+    private var adverseEvents = CategoryMatcher(CategoryVocabulary.adverseEvents)
+    private var painScales = CategoryMatcher(CategoryVocabulary.painScales)
+    private var warnings: [(RejectReason, SessionField, Int)] = []
+
+    init(path: String, fileIndex: UInt16, options: IngestOptions, decimalComma: Bool, staged: StagedSessions) {
+        self.path = path
+        self.fileIndex = fileIndex
+        self.options = options
+        self.decimalComma = decimalComma
+        self.staged = staged
+    }
+
+    mutating func header(_ fields: FieldCollector, line: Int) throws(IngestError) {
+        let headers = fields.strings()
+        let mapping = try HeaderMapping(headers: headers, file: path, mapping: options.mapping)
+        let missing = mapping.missingRequired
+        if !missing.isEmpty {
+            let found = headers.map { "'\($0)'" }.joined(separator: ", ")
+            throw IngestError(
+                file: path, line: line,
+                message:
+                    "missing required column\(missing.count > 1 ? "s" : ""): \(missing.map(\.rawValue).joined(separator: ", ")) (headers found: \(found)); map them with --mapping"
+            )
+        }
+        for (field, column) in mapping.columnOf { columns[index(field)] = column }
+        headerCount = headers.count
+        fields.keep = mapping.fields.map { field in
+            switch field {
+            case nil: .nothing
+            case .notes?: .hash
+            default: .bytes
+            }
+        }
+        fields.beyond = .nothing
+        let clinicName = options.defaultClinic ?? "default"
+        var name = clinicName
+        defaultClinic = name.withUTF8 { staged.clinics.intern(UnsafeRawBufferPointer($0)) }
+        self.mapping = mapping
+    }
+
+    mutating func syntaxError(line: Int, number: Int) {
+        summaryCounts.records += 1
+        reject(.csvSyntax, line: line, record: number, field: nil, value: "", detail: "a stray or unterminated double quote")
+    }
+
+    @inline(__always)
+    private func index(_ field: SessionField) -> Int { SessionField.allCases.firstIndex(of: field)! }
+
+    @inline(__always)
+    private func column(_ field: SessionField) -> Int { columns[Self.position[field]!] }
+
+    private static let position: [SessionField: Int] = Dictionary(
+        uniqueKeysWithValues: SessionField.allCases.enumerated().map { ($1, $0) })
+
+    mutating func record(_ fields: FieldCollector, line: Int, number: Int) throws(IngestError) {
+        summaryCounts.records += 1
+        if fields.fieldCount != headerCount {
+            reject(
+                .raggedRow, line: line, record: number, field: nil, value: "",
+                detail: "\(fields.fieldCount) fields; the header has \(headerCount)")
+            return
+        }
+        warnings.removeAll(keepingCapacity: true)
+
+        // Required fields, in the order of METRICS.md §1; the first fault rejects the record.
+        let patientColumn = column(.patientID)
+        let patientBlank = fields.withField(patientColumn) { FieldParsers.isBlank($0) }
+        if patientBlank { return reject(.missingPatientID, .patientID, fields, line, number) }
+
+        let dateColumn = column(.sessionDate)
+        if fields.withField(dateColumn, { FieldParsers.isBlank($0) }) {
+            return reject(.missingSessionDate, .sessionDate, fields, line, number)
+        }
+        guard let parsedDate = fields.withField(dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
+        else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
+
+        var sessionNumber: Int32 = 0
+        let numberColumn = column(.sessionNumber)
+        if numberColumn >= 0 {
+            if fields.withField(numberColumn, { FieldParsers.isBlank($0) }) {
+                return reject(.missingSessionNumber, .sessionNumber, fields, line, number)
+            }
+            guard let value = fields.withField(numberColumn, { FieldParsers.integer($0) }), value >= 1 else {
+                return reject(.invalidSessionNumber, .sessionNumber, fields, line, number)
+            }
+            sessionNumber = Int32(value)
+        }
+
+        let techniqueColumn = column(.technique)
+        if fields.withField(techniqueColumn, { FieldParsers.isBlank($0) }) {
+            return reject(.missingTechnique, .technique, fields, line, number)
+        }
+        guard let technique = fields.withField(techniqueColumn, { techniques.match($0) }) else {
+            return reject(.unknownTechnique, .technique, fields, line, number)
+        }
+
+        var scale = options.painScale ?? .nrs
+        let scaleColumn = column(.painScale)
+        if scaleColumn >= 0 && !fields.withField(scaleColumn, { FieldParsers.isBlank($0) }) {
+            if let rowScale = fields.withField(scaleColumn, { painScales.match($0) }) {
+                scale = rowScale
+            } else {
+                warnings.append((.invalidPainScale, .painScale, scaleColumn))
+            }
+        }
+
+        let painColumn = column(.painPre)
+        if fields.withField(painColumn, { FieldParsers.isBlank($0) }) {
+            return reject(.missingPain, .painPre, fields, line, number)
+        }
+        guard let rawPain = fields.withField(painColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
+        else { return reject(.invalidPain, .painPre, fields, line, number) }
+        guard rawPain >= 0 && rawPain <= scale.maximum else {
+            return reject(.painOutOfRange, .painPre, fields, line, number)
+        }
+        let divisor: Double = scale == .vas ? 10 : 1
+
+        // Optional fields: a bad value is a warning and counts as missing.
+        var painPost = Double.nan
+        let postColumn = column(.painPost)
+        if postColumn >= 0 && !fields.withField(postColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(postColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }) {
+                if value >= 0 && value <= scale.maximum {
+                    painPost = value / divisor
+                } else {
+                    warnings.append((.painPostOutOfRange, .painPost, postColumn))
+                }
+            } else {
+                warnings.append((.invalidPainPost, .painPost, postColumn))
+            }
+        }
+
+        var duration = SessionTable.missingDuration
+        let durationColumn = column(.durationMinutes)
+        if durationColumn >= 0 && !fields.withField(durationColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(durationColumn, { FieldParsers.integer($0) }), (1...240).contains(value) {
+                duration = UInt8(value)
+            } else {
+                warnings.append((.invalidDuration, .durationMinutes, durationColumn))
+            }
+        }
+
+        var medication = Double.nan
+        let medicationColumn = column(.medDosesPerDay)
+        if medicationColumn >= 0 && !fields.withField(medicationColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(
+                medicationColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }), value >= 0
+            {
+                medication = value
+            } else {
+                warnings.append((.invalidMedication, .medDosesPerDay, medicationColumn))
+            }
+        }
+
+        var cause = Cause.unknown
+        let causeColumn = column(.cause)
+        if causeColumn >= 0 && !fields.withField(causeColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(causeColumn, { causes.match($0) }) {
+                cause = value
+            } else {
+                warnings.append((.unknownCause, .cause, causeColumn))
+            }
+        }
+
+        var onset = Double.nan
+        let onsetColumn = column(.symptomOnsetWeeks)
+        if onsetColumn >= 0 && !fields.withField(onsetColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(onsetColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }),
+                value >= 0
+            {
+                onset = value
+            } else {
+                warnings.append((.invalidSymptomOnset, .symptomOnsetWeeks, onsetColumn))
+            }
+        }
+
+        var age = SessionTable.missingAge
+        let ageColumn = column(.age)
+        if ageColumn >= 0 && !fields.withField(ageColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(ageColumn, { FieldParsers.integer($0) }), value <= 120 {
+                age = UInt8(value)
+            } else {
+                warnings.append((.invalidAge, .age, ageColumn))
+            }
+        }
+
+        var sex = Sex.unknown
+        let sexColumn = column(.sex)
+        if sexColumn >= 0 && !fields.withField(sexColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(sexColumn, { sexes.match($0) }) {
+                sex = value
+            } else {
+                warnings.append((.invalidSex, .sex, sexColumn))
+            }
+        }
+
+        var adverse = AdverseEvent.none
+        let adverseColumn = column(.adverseEvent)
+        if adverseColumn >= 0 && !fields.withField(adverseColumn, { FieldParsers.isBlank($0) }) {
+            if let value = fields.withField(adverseColumn, { adverseEvents.match($0) }) {
+                adverse = value
+            } else {
+                warnings.append((.invalidAdverseEvent, .adverseEvent, adverseColumn))
+            }
+        }
+
+        // Accepted: intern ids only now, so rejected records leave no trace in the dictionaries.
+        let clinicColumn = column(.clinicID)
+        var clinic = defaultClinic
+        if clinicColumn >= 0 {
+            clinic = fields.withField(clinicColumn) { raw in
+                let trimmed = ASCII.trimmed(raw)
+                return trimmed.isEmpty ? defaultClinic : staged.clinics.intern(trimmed)
+            }
+        }
+        let course = fields.withField(patientColumn) { staged.patients.intern(ASCII.trimmed($0), tag: clinic) }
+        var therapist: UInt32 = 0
+        let therapistColumn = column(.therapistID)
+        if therapistColumn >= 0 {
+            therapist = fields.withField(therapistColumn) { raw in
+                let trimmed = ASCII.trimmed(raw)
+                return trimmed.isEmpty ? 0 : staged.therapists.intern(trimmed)
+            }
+        }
+        let notesColumn = column(.notes)
+        let notesHash = notesColumn >= 0 ? fields.hash(notesColumn) : FNV1a.offsetBasis
+
+        let dateKey: Int32
+        switch parsedDate {
+        case .day(let day):
+            dateKey = day
+            if fields.withField(dateColumn, { ASCII.trimmed($0).contains(UInt8(ascii: ".")) }) {
+                dateShapes.dots += 1
+            } else if options.dateFormat == .mdy || options.dateFormat == .dmy {
+                dateShapes.slash += 1
+            } else {
+                dateShapes.iso += 1
+            }
+        case .slash(let first, let second, let year):
+            dateKey = SessionDate.pack(first: first, second: second, year: year)
+            dateShapes.slash += 1
+            slashEvidence.total += 1
+            if first > 12 { slashEvidence.dayFirst += 1 }
+            if second > 12 { slashEvidence.monthFirst += 1 }
+        }
+
+        for (reason, field, column) in warnings {
+            let value = fields.withField(column) { Self.displayValue($0) }
+            issues.append(
+                RecordIssue(
+                    file: path, line: line, record: number, reason: reason, field: field.rawValue, value: value,
+                    detail: "treated as missing"))
+        }
+
+        staged.file.append(fileIndex)
+        staged.line.append(UInt32(truncatingIfNeeded: line))
+        staged.record.append(UInt32(truncatingIfNeeded: number))
+        staged.clinic.append(clinic)
+        staged.course.append(course)
+        staged.dateKey.append(dateKey)
+        staged.sessionNumber.append(sessionNumber)
+        staged.technique.append(technique)
+        staged.therapist.append(therapist)
+        staged.duration.append(duration)
+        staged.painPre.append(rawPain / divisor)
+        staged.painPost.append(painPost)
+        staged.medDoses.append(medication)
+        staged.cause.append(cause)
+        staged.onsetWeeks.append(onset)
+        staged.age.append(age)
+        staged.sex.append(sex)
+        staged.adverseEvent.append(adverse)
+        staged.notesHash.append(notesHash)
+        staged.warned.append(!warnings.isEmpty)
+        staged.vas.append(scale == .vas)
+    }
+
+    private mutating func reject(
+        _ reason: RejectReason, _ field: SessionField, _ fields: FieldCollector, _ line: Int, _ number: Int
+    ) {
+        let value = fields.withField(column(field)) { Self.displayValue($0) }
+        reject(reason, line: line, record: number, field: field, value: value, detail: "")
+    }
+
+    private mutating func reject(
+        _ reason: RejectReason, line: Int, record: Int, field: SessionField?, value: String, detail: String
+    ) {
+        summaryCounts.rejected += 1
+        issues.append(
+            RecordIssue(
+                file: path, line: line, record: record, reason: reason, field: field?.rawValue ?? "", value: value,
+                detail: detail))
+    }
+
+    /// A raw value for `rejects.csv`: valid UTF-8, cut to 200 characters.
+    static func displayValue(_ bytes: UnsafeRawBufferPointer) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
+
+extension FileSummary {
+    /// Counts kept while a file streams; finalising adds what it decides.
+    struct Counts {
+        var records = 0
+        var rejected = 0
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Writes to stdout and stderr through the file descriptors. A closed pipe
+/// (`outcomes inspect big.csv | head`) ends the program quietly with status 0: a broken
+/// pipe is not an error.
+enum Terminal {
+    static func write(_ text: String) {
+        if !writeAll(text, to: STDOUT_FILENO) && errno == EPIPE { Foundation.exit(0) }
+    }
+
+    static func line(_ text: String = "") { write(text + "\n") }
+
+    /// Output is unbuffered; kept so callers can mark the end of their output.
+    static func flush() {}
+
+    /// One line on stderr, prefixed with the program name.
+    static func error(_ message: String) {
+        _ = writeAll("outcomes: error: \(message)\n", to: STDERR_FILENO)
+    }
+
+    /// A note on stderr (what was read and written).
+    static func note(_ message: String) {
+        _ = writeAll(message + "\n", to: STDERR_FILENO)
+    }
+
+    /// True when stderr is a terminal (progress is shown only then).
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    private static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+}
