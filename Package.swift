@@ -57,7 +57,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomeReportTests",
-            dependencies: ["OutcomeReport", "OutcomeStats", "SessionModel", "SessionIngest"]
+            dependencies: ["OutcomeReport", "OutcomeStats", "SessionModel", "SessionIngest"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "OutcomesCLITests",

@@ -16,6 +16,9 @@ public struct IngestOptions: Sendable {
     public var defaultClinic: String?
     /// Header-to-field assignments that take precedence over the alias table.
     public var mapping: HeaderMappingFile?
+    /// A file is cut into parts for parallel parsing only when each part would be at least
+    /// this large (tests lower it to exercise cuts on small files).
+    var minimumPartBytes: Int64 = FilePartitioner.minimumPartBytes
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, dateFormat: DateFormat? = nil,

@@ -41,6 +41,8 @@ public struct FileSummary: Sendable {
     public var vasConverted = 0
     /// Lines of a UTF-8 file read as Windows-1252 because they were not valid UTF-8.
     public var windows1252Lines = 0
+    /// How many parts the file was parsed in (1: in one piece).
+    public var parts = 1
 }
 
 /// Record counts that always reconcile: `records = accepted + rejected + duplicates`.

@@ -1,3 +1,4 @@
+import Foundation
 import SessionModel
 
 /// Reads session exports into one dataset of validated sessions, accounting for every
@@ -6,9 +7,12 @@ public enum Ingestor {
     /// Ingests `paths` as one dataset. Throws ``IngestError`` for a file that cannot be read
     /// as a session export at all (missing, empty, binary, no required columns); bad
     /// records are not errors but rejects.
-    public static func ingest(paths: [String], options: IngestOptions = IngestOptions()) throws(IngestError)
-        -> IngestResult
-    {
+    ///
+    /// Large files are cut into `parallelism` parts parsed on separate threads; the result is
+    /// identical, byte for byte, whatever the number of parts.
+    public static func ingest(
+        paths: [String], options: IngestOptions = IngestOptions(), parallelism: Int = defaultParallelism
+    ) throws(IngestError) -> IngestResult {
         guard paths.count < Int(UInt16.max) else {
             throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
         }
@@ -18,28 +22,25 @@ public enum Ingestor {
         var slashOrders: [DateFormat?] = []
         for (index, path) in paths.enumerated() {
             let dialect = try DialectSniffer.sniff(path: path, options: options)
-            var validator = SessionRecordValidator(
-                path: path, fileIndex: UInt16(index), options: options, decimalComma: dialect.decimalComma,
-                staged: staged)
-            staged = StagedSessions()
-            let collector = FieldCollector()
-            let feed = try RecordFeeder.run(
-                path: path, delimiter: dialect.delimiter, encoding: dialect.encoding,
-                skipBytes: dialect.hasByteOrderMark ? 3 : 0, collector: collector, sink: &validator)
-            guard feed.sawHeader, let mapping = validator.mapping else {
+            let parsed = try FileParse.run(
+                path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: staged,
+                parts: parallelism)
+            staged = parsed.validator.staged
+            let validator = parsed.validator
+            guard let mapping = validator.mapping else {
                 throw IngestError(file: path, message: "the file holds only blank lines: no header")
             }
-            staged = validator.staged
             issues += validator.issues
             let (order, dateDescription) = decideSlashOrder(validator)
             slashOrders.append(order)
             var summary = FileSummary(
                 path: path, dialect: dialect, mapping: mapping, dateFormatDescription: dateDescription,
                 slashOrder: order, painScaleDescription: painScaleDescription(mapping, options))
-            summary.lines = feed.lines
+            summary.lines = parsed.feed.lines
             summary.records = validator.summaryCounts.records
             summary.rejected = validator.summaryCounts.rejected
-            summary.windows1252Lines = feed.windows1252Lines
+            summary.windows1252Lines = parsed.feed.windows1252Lines
+            summary.parts = parsed.parts
             summaries.append(summary)
         }
 
@@ -81,6 +82,9 @@ public enum Ingestor {
         }
         return IngestResult(table: table, files: summaries, issues: issues, quality: quality)
     }
+
+    /// One part per core, at most 8.
+    public static var defaultParallelism: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
     private static func decideSlashOrder(_ validator: SessionRecordValidator) -> (DateFormat?, String) {
         let shapes = validator.dateShapes

@@ -38,9 +38,19 @@ struct IngestFlags: ParsableArguments {
             valueName: "file"))
     var mapping: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads for parsing large files (default: one per core). Output is identical whatever the number.",
+            valueName: "n"))
+    var threads: Int?
+
     mutating func validate() throws {
         _ = try options()
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be 1 to 64") }
     }
+
+    /// How many parts a large file is parsed in.
+    var parallelism: Int { threads ?? Ingestor.defaultParallelism }
 
     /// The ingest options these flags describe.
     func options() throws -> IngestOptions {

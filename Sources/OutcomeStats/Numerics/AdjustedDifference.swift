@@ -21,7 +21,7 @@ public struct AdjustedDifference: Sendable, Equatable {
 
     /// nil when n < 4, when any value is not finite, when the design is rank deficient (a group is
     /// empty, the covariate is constant, or it is a linear function of the group), or when the
-    /// residuals are all exactly zero (a perfect fit has no usable variance estimate).
+    /// residuals are rounding noise (a perfect fit has no usable variance estimate).
     ///
     /// - Precondition: the three arrays have the same length; `0 < confidence < 1`.
     public init?(response: [Double], group: [Bool], covariate: [Double], confidence: Double = 0.95) {
@@ -68,7 +68,9 @@ public struct AdjustedDifference: Sendable, Equatable {
 
         let residualSquares = rhs[3...].reduce(0) { $0 + $1 * $1 }
         let degreesOfFreedom = n - 3
-        guard residualSquares > 0 else { return nil }
+        // Residuals at the level of rounding noise mean a perfect fit: σ would be noise and t = ±∞.
+        let noise = 16 * Double(n) * Double.ulpOfOne * Self.norm(response[...])
+        guard residualSquares.squareRoot() > noise else { return nil }
         let sigma = (residualSquares / Double(degreesOfFreedom)).squareRoot()
         estimate = rhs[2] / diagonal[2]
         standardError = sigma / abs(diagonal[2])

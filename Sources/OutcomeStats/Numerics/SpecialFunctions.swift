@@ -39,9 +39,11 @@ enum SpecialFunctions {
     ///   - y: 1 - x, computed by the caller without cancellation.
     ///   - logX: ln x (may be -∞).
     ///   - logY: ln y (may be -∞).
-    /// Uses the continued fraction of Numerical Recipes §6.4 (modified Lentz) on whichever of
-    /// I_x(a, b) and 1 - I_y(b, a) converges quickly. Returns the pair (I_x(a, b), 1 - I_x(a, b)),
-    /// each accurate in its own right, so a caller wanting the upper tail does not subtract.
+    /// Uses the continued fraction of Numerical Recipes §6.4 (modified Lentz, lgamma prefactor) on
+    /// whichever of I_x(a, b) and 1 - I_y(b, a) converges quickly; for b = 1/2, a ≥ 15 and
+    /// 0.7 < x < (a+1)/(a+b+2), where that fraction loses ~ε·a, the large-a expansion of
+    /// DiDonato & Morris instead. Returns the pair (I_x(a, b), 1 - I_x(a, b)), each accurate in its
+    /// own right, so a caller wanting the upper tail does not subtract.
     static func incompleteBeta(
         a: Double, b: Double, x: Double, y: Double, logX: Double, logY: Double
     ) -> (lower: Double, upper: Double) {
@@ -76,6 +78,8 @@ enum SpecialFunctions {
         let nu = a + bm1 / 2
         let z = -nu * logX
         guard z > 0 else { return nil }
+        // e^(-z) underflows long before z overflows; an infinite z is a zero tail.
+        guard z.isFinite else { return 0 }
         // r = e^(-z) z^b / Γ(b); u = r Γ(a + b) / (Γ(a) ν^b) is factored out of the series.
         let logR = b * log(z) - z - 0.5 * log(Double.pi)
         let logU = logR - (logGammaRatio(a, b) + b * log(nu))
@@ -168,7 +172,8 @@ enum SpecialFunctions {
             let mm = Double(m)
             let m2 = 2 * mm
             // Even step.
-            var term = mm * (b - mm) * x / ((a - 1 + m2) * (a + m2))
+            // Coefficients as products of ratios, so that a near 1e160 cannot overflow them.
+            var term = (mm / (a - 1 + m2)) * ((b - mm) / (a + m2)) * x
             d = 1 + term * d
             if abs(d) < tiny { d = tiny }
             c = 1 + term / c
@@ -176,7 +181,7 @@ enum SpecialFunctions {
             d = 1 / d
             h *= d * c
             // Odd step.
-            term = -(a + mm) * (a + b + mm) * x / ((a + m2) * (a + 1 + m2))
+            term = -((a + mm) / (a + m2)) * ((a + b + mm) / (a + 1 + m2)) * x
             d = 1 + term * d
             if abs(d) < tiny { d = tiny }
             c = 1 + term / c

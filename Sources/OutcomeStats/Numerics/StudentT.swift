@@ -63,7 +63,7 @@ public struct StudentT: Sendable {
     /// I_x(ν/2, 1/2) and its complement at x = ν / (ν + t²), with x, 1 - x and both logarithms
     /// formed from z = t²/ν so none of them suffers cancellation or premature overflow.
     private static func incompleteBeta(nu: Double, t: Double) -> (lower: Double, upper: Double) {
-        let z = t * t / nu
+        let z = Self.squaredRatio(t, nu)
         let x: Double
         let y: Double
         let logX: Double
@@ -74,7 +74,7 @@ public struct StudentT: Sendable {
             logX = -log1p(z)
             logY = -log1p(1 / z)
         } else {
-            // t² overflowed; ln z is still representable.
+            // z overflowed; ln z is still representable.
             let logZ = 2 * log(abs(t)) - log(nu)
             x = exp(-logZ)
             y = 1
@@ -84,10 +84,18 @@ public struct StudentT: Sendable {
         return SpecialFunctions.incompleteBeta(a: nu / 2, b: 0.5, x: x, y: y, logX: logX, logY: logY)
     }
 
+    /// t²/ν, formed as (t/√ν)² only when t² alone would overflow (ν and t both beyond 1e154).
+    private static func squaredRatio(_ t: Double, _ nu: Double) -> Double {
+        let square = t * t
+        if square.isFinite { return square / nu }
+        let ratio = t / nu.squareRoot()
+        return ratio * ratio
+    }
+
     /// ln of the density at t.
     private func logDensity(_ t: Double) -> Double {
         let nu = degreesOfFreedom
-        let z = t * t / nu
+        let z = Self.squaredRatio(t, nu)
         let log1pZ = z.isFinite ? log1p(z) : 2 * log(abs(t)) - log(nu)
         return -0.5 * log(nu) - SpecialFunctions.logBeta(nu / 2, 0.5) - (nu + 1) / 2 * log1pZ
     }
@@ -121,7 +129,7 @@ public struct StudentT: Sendable {
                 if high == .infinity {
                     next = 2 * max(t, 1)
                 } else if low > 0, high / low > 4 {
-                    next = (low * high).squareRoot()
+                    next = low.squareRoot() * high.squareRoot()
                 } else {
                     next = low + (high - low) / 2
                 }
@@ -147,6 +155,7 @@ public struct StudentT: Sendable {
         }
         // S(t) ≈ ν^(ν/2 - 1) t^(-ν) / B(ν/2, 1/2) for t² ≫ ν.
         let logT = ((nu / 2 - 1) * log(nu) - SpecialFunctions.logBeta(nu / 2, 0.5) - log(q)) / nu
-        return max(exp(logT), z)
+        // Past the largest double the quantile is +∞ anyway; start finite so the bracket works.
+        return min(max(exp(logT), z), .greatestFiniteMagnitude)
     }
 }

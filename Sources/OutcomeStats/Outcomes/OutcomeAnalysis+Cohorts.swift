@@ -64,6 +64,10 @@ extension OutcomeAnalysis {
             let compared = group != .mixed && group != reference.map { .technique($0) }
             if compared && referenceUsable && !row.suppressed {
                 row.welch = WelchTest(changes, referenceChanges, confidence: settings.confidence)
+            }
+            // A comparison is all or nothing: without Welch's test (a cell of one course, or
+            // no variance at all) the baseline-adjusted difference is not reported either.
+            if row.welch != nil {
                 let both = cell + referenceMembers
                 row.adjusted = AdjustedDifference(
                     response: both.map { courses.change(Int($0)) },

@@ -23,13 +23,17 @@ final class CSVTokenizer {
     let collector: FieldCollector
     let delimiter: UInt8
 
-    init(delimiter: UInt8, collector: FieldCollector) {
+    /// - Parameter exactSpaces: keep spaces and tabs around unquoted fields (what `inspect`
+    ///   shows). Otherwise libcsv's default applies: they are not data, and `"x" ,` is
+    ///   accepted; validation trims every value anyway, and libcsv's inline test is faster
+    ///   than a callback per byte.
+    init(delimiter: UInt8, collector: FieldCollector, exactSpaces: Bool = true) {
         self.delimiter = delimiter
         self.collector = collector
         parser = .allocate(capacity: 1)
         csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(parser, delimiter)
-        csv_set_space_func(parser, noByteIsSpace)
+        if exactSpaces { csv_set_space_func(parser, noByteIsSpace) }
         // libcsv grows its field buffer linearly by the block size: a large block keeps a
         // 10 MB field to a handful of reallocations instead of tens of thousands.
         csv_set_blk_size(parser, 1 << 20)
@@ -47,7 +51,7 @@ final class CSVTokenizer {
     /// Parses `bytes`, delivering fields and record ends to the collector.
     func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .consumed }
-        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let context = UnsafeMutableRawPointer(collector.state)
         let used = csv_parse(parser, base, bytes.count, collectField, collectRecordEnd, context)
         if used == bytes.count && parser.pointee.status == 0 { return .consumed }
         return outcomeOfError()
@@ -56,7 +60,7 @@ final class CSVTokenizer {
     /// Ends the input: submits a final record that lacks a line terminator, or reports an
     /// unterminated quoted field.
     func finish() -> Outcome {
-        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let context = UnsafeMutableRawPointer(collector.state)
         if csv_fini(parser, collectField, collectRecordEnd, context) == 0 { return .consumed }
         return outcomeOfError()
     }
@@ -84,11 +88,12 @@ private func cappedRealloc(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> 
 
 private func collectField(_ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    let collector = Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue()
-    collector.append(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length))
+    FieldCollector.append(
+        UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
+        to: context.assumingMemoryBound(to: FieldCollector.State.self))
 }
 
 private func collectRecordEnd(_: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    Unmanaged<FieldCollector>.fromOpaque(context).takeUnretainedValue().endRecord()
+    context.assumingMemoryBound(to: FieldCollector.State.self).pointee.hasRecord = true
 }

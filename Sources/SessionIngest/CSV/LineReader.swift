@@ -27,6 +27,8 @@ final class LineReader {
     private var reachedEnd = false
     private var nextLF = -1
     private var nextCR = -1
+    /// Reading stops at this file offset (the end of this reader's part of the file).
+    private var limit = Int64.max
 
     /// Opens `path` for reading. Throws ``IngestError`` naming the file.
     init(path: String, blockSize: Int = 4 << 20) throws(IngestError) {
@@ -46,6 +48,9 @@ final class LineReader {
         storage.deallocate()
         close(descriptor)
     }
+
+    /// Reads only up to `offset` (exclusive) from now on.
+    func stop(at offset: Int64) { limit = offset }
 
     /// Moves to `offset` in the file: the next segment starts there.
     func seek(to offset: Int64) {
@@ -162,7 +167,12 @@ final class LineReader {
     private func readMore() throws(IngestError) {
         guard let base = storage.baseAddress else { return }
         while end < capacity {
-            let count = read(descriptor, base + end, capacity - end)
+            let allowed = Int(min(Int64(capacity - end), max(0, limit - (storageOffset + Int64(end)))))
+            if allowed == 0 {
+                reachedEnd = true
+                return
+            }
+            let count = read(descriptor, base + end, allowed)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw IngestError(file: "", message: "read failed: \(systemError())")

@@ -30,6 +30,9 @@ struct FeedSummary: Equatable {
     /// Lines of a UTF-8 file that were not valid UTF-8 and were read as Windows-1252.
     var windows1252Lines = 0
     var sawHeader = false
+    /// For a part of a file that ends before its end: true when the part ended exactly
+    /// between records, which proves the split was a record boundary.
+    var endedBetweenRecords = true
 }
 
 /// Feeds a file to libcsv one physical line at a time, so that every record is known by
@@ -41,12 +44,13 @@ struct FeedSummary: Equatable {
 enum RecordFeeder {
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        sink: inout Sink
+        exactSpaces: Bool = true, partEnd: Int64? = nil, expectsHeader: Bool = true, sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         do {
             return try feed(
                 path: path, delimiter: delimiter, encoding: encoding, skipBytes: skipBytes,
-                collector: collector, sink: &sink)
+                collector: collector, exactSpaces: exactSpaces, partEnd: partEnd, expectsHeader: expectsHeader,
+                sink: &sink)
         } catch {
             throw error.inFile(path)
         }
@@ -54,11 +58,13 @@ enum RecordFeeder {
 
     private static func feed<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        sink: inout Sink
+        exactSpaces: Bool, partEnd: Int64?, expectsHeader: Bool, sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         let reader = try LineReader(path: path)
-        let tokenizer = CSVTokenizer(delimiter: delimiter, collector: collector)
+        if let partEnd { reader.stop(at: partEnd) }
+        let tokenizer = CSVTokenizer(delimiter: delimiter, collector: collector, exactSpaces: exactSpaces)
         var summary = FeedSummary()
+        summary.sawHeader = !expectsHeader
         var scratch: [UInt8] = []
         var line = 1
         var atLineStart = true
@@ -165,6 +171,11 @@ enum RecordFeeder {
                         file: path, line: recordStartLine,
                         message: "a field is larger than \(maximumFieldBytes >> 20) MiB; this is not a session export")
                 }
+            }
+            if partEnd != nil {
+                // A part that ends before the file does: it must end between records.
+                summary.endedBetweenRecords = tokenizer.isBetweenRecords && atLineStart
+                return summary
             }
             switch tokenizer.finish() {
             case .consumed:

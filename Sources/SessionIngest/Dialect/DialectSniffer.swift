@@ -123,7 +123,7 @@ enum DialectSniffer {
 
     private static func fieldCounts(_ lines: [ArraySlice<UInt8>], delimiter: UInt8, limit: Int) -> [Int] {
         let collector = FieldCollector()
-        collector.beyond = .nothing
+        collector.setKeep([], beyond: .nothing)
         let tokenizer = CSVTokenizer(delimiter: delimiter, collector: collector)
         var counts: [Int] = []
         for line in lines where counts.count < limit {

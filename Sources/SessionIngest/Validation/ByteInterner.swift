@@ -49,6 +49,14 @@ struct ByteInterner {
         return id
     }
 
+    /// Calls `body` with the bytes and tag of `id`.
+    func withEntry<R>(_ id: UInt32, _ body: (UnsafeRawBufferPointer, UInt32) -> R) -> R {
+        let index = Int(id)
+        return arena.withUnsafeBytes { all in
+            body(UnsafeRawBufferPointer(rebasing: all[offsets[index - 1]..<offsets[index]]), tags[index])
+        }
+    }
+
     /// The bytes of `id` as a string (invalid UTF-8 repaired).
     func string(_ id: UInt32) -> String {
         let index = Int(id)

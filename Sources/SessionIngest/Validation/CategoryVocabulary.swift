@@ -78,29 +78,32 @@ enum CategoryVocabulary {
     }
 }
 
-/// Looks up a category value by a field's bytes, remembering the raw spellings it has seen
-/// so the common case allocates nothing.
+/// Looks up a category value by a field's bytes, remembering recent raw spellings in a
+/// small direct-mapped cache so the common case neither hashes with `Hasher` nor allocates.
 struct CategoryMatcher<Value> {
     private let vocabulary: [String: Value]
-    private var seen: [UInt64: [(bytes: [UInt8], value: Value?)]] = [:]
-    private var seenCount = 0
+    private static var slots: Int { 64 }
+    private var cachedHash = [UInt64](repeating: 0, count: 64)
+    private var cachedBytes = [[UInt8]](repeating: [], count: 64)
+    private var cachedValue = [Value?](repeating: nil, count: 64)
+    private var cachedFilled = [Bool](repeating: false, count: 64)
 
     init(_ vocabulary: [String: Value]) { self.vocabulary = vocabulary }
 
     /// The value for `field` (trimmed), or nil when the spelling is not recognised.
+    @inline(__always)
     mutating func match(_ field: UnsafeRawBufferPointer) -> Value? {
         let bytes = ASCII.trimmed(field)
         let hash = FNV1a.hash(bytes)
-        if let bucket = seen[hash] {
-            for entry in bucket where entry.bytes.elementsEqual(bytes) { return entry.value }
+        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (Self.slots - 1)
+        if cachedFilled[slot] && cachedHash[slot] == hash && cachedBytes[slot].elementsEqual(bytes) {
+            return cachedValue[slot]
         }
-        let key = String(decoding: ASCII.normalizedKey(bytes), as: UTF8.self)
-        let value = vocabulary[key]
-        // Free text can have unbounded distinct spellings; stop remembering past a limit.
-        if seenCount < 4096 {
-            seen[hash, default: []].append((Array(bytes), value))
-            seenCount += 1
-        }
+        let value = vocabulary[String(decoding: ASCII.normalizedKey(bytes), as: UTF8.self)]
+        cachedFilled[slot] = true
+        cachedHash[slot] = hash
+        cachedBytes[slot] = Array(bytes)
+        cachedValue[slot] = value
         return value
     }
 }

@@ -23,6 +23,30 @@ public enum SessionField: String, CaseIterable, Sendable, Hashable {
 
     public var isRequired: Bool { Self.required.contains(self) }
 
+    /// The field's position in `allCases`, without hashing (used per record).
+    @inline(__always)
+    var ordinal: Int {
+        switch self {
+        case .clinicID: 0
+        case .patientID: 1
+        case .sessionDate: 2
+        case .sessionNumber: 3
+        case .technique: 4
+        case .therapistID: 5
+        case .durationMinutes: 6
+        case .painPre: 7
+        case .painPost: 8
+        case .painScale: 9
+        case .medDosesPerDay: 10
+        case .cause: 11
+        case .symptomOnsetWeeks: 12
+        case .age: 13
+        case .sex: 14
+        case .adverseEvent: 15
+        case .notes: 16
+        }
+    }
+
     /// Header spellings that practice-management, EHR and spreadsheet exports use, as
     /// normalised keys (lower-case letters and digits only).
     static let aliases: [SessionField: [String]] = [

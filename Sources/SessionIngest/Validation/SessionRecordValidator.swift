@@ -34,7 +34,13 @@ struct SessionRecordValidator: RecordSink {
     }
 
     mutating func header(_ fields: FieldCollector, line: Int) throws(IngestError) {
-        let headers = fields.strings()
+        try configure(headers: fields.strings(), line: line, collector: fields)
+    }
+
+    /// Maps the header and sets which columns `collector` keeps: from the file's first
+    /// record, or, for a later part of a file parsed in parallel, from the header the first
+    /// part read.
+    mutating func configure(headers: [String], line: Int, collector fields: FieldCollector) throws(IngestError) {
         let mapping = try HeaderMapping(headers: headers, file: path, mapping: options.mapping)
         let missing = mapping.missingRequired
         if !missing.isEmpty {
@@ -45,16 +51,16 @@ struct SessionRecordValidator: RecordSink {
                     "missing required column\(missing.count > 1 ? "s" : ""): \(missing.map(\.rawValue).joined(separator: ", ")) (headers found: \(found)); map them with --mapping"
             )
         }
-        for (field, column) in mapping.columnOf { columns[index(field)] = column }
+        for (field, column) in mapping.columnOf { columns[field.ordinal] = column }
         headerCount = headers.count
-        fields.keep = mapping.fields.map { field in
+        let keep: [FieldCollector.Keep] = mapping.fields.map { field in
             switch field {
             case nil: .nothing
             case .notes?: .hash
             default: .bytes
             }
         }
-        fields.beyond = .nothing
+        fields.setKeep(keep, beyond: .nothing)
         let clinicName = options.defaultClinic ?? "default"
         var name = clinicName
         defaultClinic = name.withUTF8 { staged.clinics.intern(UnsafeRawBufferPointer($0)) }
@@ -67,13 +73,7 @@ struct SessionRecordValidator: RecordSink {
     }
 
     @inline(__always)
-    private func index(_ field: SessionField) -> Int { SessionField.allCases.firstIndex(of: field)! }
-
-    @inline(__always)
-    private func column(_ field: SessionField) -> Int { columns[Self.position[field]!] }
-
-    private static let position: [SessionField: Int] = Dictionary(
-        uniqueKeysWithValues: SessionField.allCases.enumerated().map { ($1, $0) })
+    private func column(_ field: SessionField) -> Int { columns[field.ordinal] }
 
     mutating func record(_ fields: FieldCollector, line: Int, number: Int) throws(IngestError) {
         summaryCounts.records += 1
@@ -327,5 +327,26 @@ extension FileSummary {
     struct Counts {
         var records = 0
         var rejected = 0
+    }
+}
+
+extension SessionRecordValidator {
+    /// Takes in the records a later part of the same file validated, as if this validator
+    /// had read them itself.
+    mutating func absorb(_ part: SessionRecordValidator, lineOffset: Int, recordOffset: Int) {
+        staged.append(part.staged, lineOffset: lineOffset, recordOffset: recordOffset)
+        for var issue in part.issues {
+            issue.line += lineOffset
+            issue.record += recordOffset
+            issues.append(issue)
+        }
+        summaryCounts.records += part.summaryCounts.records
+        summaryCounts.rejected += part.summaryCounts.rejected
+        slashEvidence.dayFirst += part.slashEvidence.dayFirst
+        slashEvidence.monthFirst += part.slashEvidence.monthFirst
+        slashEvidence.total += part.slashEvidence.total
+        dateShapes.iso += part.dateShapes.iso
+        dateShapes.dots += part.dateShapes.dots
+        dateShapes.slash += part.dateShapes.slash
     }
 }

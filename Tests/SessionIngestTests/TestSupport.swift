@@ -1,0 +1,152 @@
+import Foundation
+import SessionModel
+import Testing
+
+@testable import SessionIngest
+
+/// A unique directory under the system's temporary directory, removed with everything in
+/// it when the value goes away. Each test makes its own, so tests can run in parallel.
+final class Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "SessionIngestTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `bytes` to `name` in the directory and returns the file's path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let fileURL = url.appendingPathComponent(name)
+        try Data(bytes).write(to: fileURL)
+        return fileURL.path
+    }
+
+    /// Writes `text` as UTF-8 (no byte-order mark) and returns the file's path.
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Array(text.utf8))
+    }
+
+    /// The path of `name` in the directory, without creating anything.
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// Where the committed files are: the package root, found from this file's own path.
+enum Package {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func dataset(_ name: String) -> String { root.appendingPathComponent("Datasets/\(name)").path }
+
+    static func bytes(ofDataset name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: dataset(name))))
+    }
+}
+
+/// Builds small canonical session exports, one field at a time.
+enum CSV {
+    /// The 17 canonical columns, in the order METRICS.md §1 lists them.
+    static let canonicalColumns = SessionField.allCases.map(\.rawValue)
+
+    /// A valid canonical row; `overrides` replaces fields by canonical name.
+    static let defaults: [String: String] = [
+        "clinic_id": "C01", "patient_id": "P000001", "session_date": "2024-03-07", "session_number": "1",
+        "technique": "deep_tissue", "therapist_id": "T001", "duration_min": "60", "pain_pre": "6",
+        "pain_post": "4", "pain_scale": "nrs", "med_doses_per_day": "1.5", "cause": "herniated_disc",
+        "symptom_onset_weeks": "9.7", "age": "45", "sex": "F", "adverse_event": "none", "notes": "",
+    ]
+
+    /// A field as RFC 4180 writes it: quoted only when it has to be.
+    static func field(_ value: String, delimiter: Character = ",") -> String {
+        let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.unicodeScalars.contains {
+            $0 == "\r" || $0 == "\n"
+        }
+        guard needsQuotes else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One record (no terminator) of `columns`, taking values from the defaults and `overrides`.
+    static func row(
+        _ overrides: [String: String] = [:], columns: [String] = canonicalColumns, delimiter: Character = ","
+    ) -> String {
+        columns.map { field(overrides[$0] ?? defaults[$0] ?? "", delimiter: delimiter) }
+            .joined(separator: String(delimiter))
+    }
+
+    static func header(_ columns: [String] = canonicalColumns, delimiter: Character = ",") -> String {
+        columns.joined(separator: String(delimiter))
+    }
+
+    /// A whole file: the header, then each row, each line ended by `ending`.
+    static func file(
+        _ rows: [[String: String]], columns: [String] = canonicalColumns, delimiter: Character = ",",
+        ending: String = "\n"
+    ) -> String {
+        ([header(columns, delimiter: delimiter)] + rows.map { row($0, columns: columns, delimiter: delimiter) })
+            .map { $0 + ending }.joined()
+    }
+}
+
+/// Days since 1970-01-01 of a calendar date, as Foundation's Gregorian calendar counts them.
+func foundationDay(_ year: Int, _ month: Int, _ day: Int) -> Int32 {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    return Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
+}
+
+/// Checks every way the counts of a result must agree with each other.
+func expectReconciles(_ result: IngestResult, sourceLocation: SourceLocation = #_sourceLocation) {
+    let quality = result.quality
+    #expect(quality.reconciles, "records \(quality.records) ≠ accepted + rejected + duplicates", sourceLocation: sourceLocation)
+    #expect(quality.files == result.files.count, sourceLocation: sourceLocation)
+    for file in result.files {
+        #expect(
+            file.records == file.accepted + file.rejected + file.duplicates,
+            "\(file.path): \(file.records) ≠ \(file.accepted) + \(file.rejected) + \(file.duplicates)",
+            sourceLocation: sourceLocation)
+        #expect(file.accepted >= 0 && file.warned <= file.accepted, sourceLocation: sourceLocation)
+    }
+    #expect(quality.records == result.files.reduce(0) { $0 + $1.records }, sourceLocation: sourceLocation)
+    #expect(quality.accepted == result.files.reduce(0) { $0 + $1.accepted }, sourceLocation: sourceLocation)
+    #expect(quality.rejected == result.files.reduce(0) { $0 + $1.rejected }, sourceLocation: sourceLocation)
+    #expect(quality.duplicates == result.files.reduce(0) { $0 + $1.duplicates }, sourceLocation: sourceLocation)
+    #expect(quality.accepted == result.table.count, sourceLocation: sourceLocation)
+    let errors = result.issues.filter { $0.severity == .error }.count
+    let duplicates = result.issues.filter { $0.severity == .duplicate }.count
+    #expect(errors == quality.rejected, sourceLocation: sourceLocation)
+    #expect(duplicates == quality.duplicates, sourceLocation: sourceLocation)
+    #expect(quality.rejectedByReason.values.reduce(0, +) == quality.rejected, sourceLocation: sourceLocation)
+    let warnings = result.issues.filter { $0.severity == .warning }.count
+    #expect(quality.warningsByReason.values.reduce(0, +) == warnings, sourceLocation: sourceLocation)
+}
+
+/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64), so that every
+/// randomized test sees the same inputs on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `range`.
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+
+    mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &self) }
+
+    /// True with probability `p`.
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+}
