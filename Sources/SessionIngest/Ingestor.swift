@@ -11,7 +11,8 @@ public enum Ingestor {
     /// Large files are cut into `parallelism` parts parsed on separate threads; the result is
     /// identical, byte for byte, whatever the number of parts.
     public static func ingest(
-        paths: [String], options: IngestOptions = IngestOptions(), parallelism: Int = defaultParallelism
+        paths: [String], options: IngestOptions = IngestOptions(), parallelism: Int = defaultParallelism,
+        progress: IngestProgress? = nil
     ) throws(IngestError) -> IngestResult {
         guard paths.count < Int(UInt16.max) else {
             throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
@@ -24,7 +25,7 @@ public enum Ingestor {
             let dialect = try DialectSniffer.sniff(path: path, options: options)
             let parsed = try FileParse.run(
                 path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: staged,
-                parts: parallelism)
+                parts: parallelism, progress: progress)
             staged = parsed.validator.staged
             let validator = parsed.validator
             guard let mapping = validator.mapping else {

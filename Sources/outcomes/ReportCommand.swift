@@ -81,7 +81,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try Ingestor.ingest(paths: inputs, options: ingest.options(), parallelism: ingest.parallelism)
+        let progress = ProgressBar.start()
+        let result = try Ingestor.ingest(
+            paths: inputs, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
+        ProgressBar.finish(progress)
         let analysis = OutcomeAnalysis(table: result.table, settings: try settings())
         let bundle = ReportBundle(ingest: result, analysis: analysis)
         try OutputFolder(path: out).write(bundle.files)

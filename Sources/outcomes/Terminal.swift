@@ -23,6 +23,11 @@ enum Terminal {
         _ = writeAll(message + "\n", to: STDERR_FILENO)
     }
 
+    /// Text on stderr with no newline (a progress line that redraws itself with `\r`).
+    static func status(_ text: String) {
+        _ = writeAll(text, to: STDERR_FILENO)
+    }
+
     /// True when stderr is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 

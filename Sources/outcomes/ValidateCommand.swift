@@ -32,7 +32,10 @@ struct ValidateCommand: ParsableCommand {
     var ingest: IngestFlags
 
     func run() throws {
-        let result = try Ingestor.ingest(paths: files, options: ingest.options(), parallelism: ingest.parallelism)
+        let progress = ProgressBar.start()
+        let result = try Ingestor.ingest(
+            paths: files, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
+        ProgressBar.finish(progress)
         try OutputFolder(path: out).write([
             ("rejects.csv", IngestTables.rejects(result.issues).rendered()),
             ("data_quality.csv", IngestTables.dataQuality(result).rendered()),

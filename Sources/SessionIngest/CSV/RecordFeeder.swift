@@ -44,13 +44,14 @@ struct FeedSummary: Equatable {
 enum RecordFeeder {
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        exactSpaces: Bool = true, partEnd: Int64? = nil, expectsHeader: Bool = true, sink: inout Sink
+        exactSpaces: Bool = true, partEnd: Int64? = nil, expectsHeader: Bool = true,
+        progress: IngestProgress? = nil, sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         do {
             return try feed(
                 path: path, delimiter: delimiter, encoding: encoding, skipBytes: skipBytes,
                 collector: collector, exactSpaces: exactSpaces, partEnd: partEnd, expectsHeader: expectsHeader,
-                sink: &sink)
+                progress: progress, sink: &sink)
         } catch {
             throw error.inFile(path)
         }
@@ -58,7 +59,7 @@ enum RecordFeeder {
 
     private static func feed<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        exactSpaces: Bool, partEnd: Int64?, expectsHeader: Bool, sink: inout Sink
+        exactSpaces: Bool, partEnd: Int64?, expectsHeader: Bool, progress: IngestProgress?, sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         let reader = try LineReader(path: path)
         if let partEnd { reader.stop(at: partEnd) }
@@ -74,7 +75,9 @@ enum RecordFeeder {
         var startLineOpen = false
         var lastFallbackLine = 0
         var rewound = false
+        var reported = Int64(skipBytes)
         reader.seek(to: Int64(skipBytes))
+        defer { progress?.advance(max(0, (partEnd ?? reported) - reported)) }
 
         func emit() throws(IngestError) {
             defer { collector.discardRecord() }
@@ -115,6 +118,10 @@ enum RecordFeeder {
                     }
                 }
                 if skippingRestOfLine { continue }
+                if let progress, segment.offset - reported >= 4 << 20 {
+                    progress.advance(segment.offset - reported)
+                    reported = segment.offset
+                }
                 var bytes = segment.bytes
                 if let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil {
                     throw IngestError(

@@ -18,11 +18,13 @@ struct FileParse {
     var parts: Int
 
     static func run(
-        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: StagedSessions, parts: Int
+        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: StagedSessions, parts: Int,
+        progress: IngestProgress? = nil
     ) throws(IngestError) -> FileParse {
         let start = Int64(dialect.hasByteOrderMark ? 3 : 0)
         var size = stat()
         let fileSize = stat(path, &size) == 0 ? Int64(size.st_size) : 0
+        progress?.expect(fileSize)
         if parts > 1 && fileSize - start >= 2 * options.minimumPartBytes,
             let header = try? readHeader(path: path, dialect: dialect, start: start)
         {
@@ -32,7 +34,7 @@ struct FileParse {
             if cuts.count > 2,
                 let parsed = try parseInParts(
                     path: path, fileIndex: fileIndex, dialect: dialect, options: options, staged: staged,
-                    header: header, cuts: cuts)
+                    header: header, cuts: cuts, progress: progress)
             {
                 return parsed
             }
@@ -41,7 +43,7 @@ struct FileParse {
             path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma, staged: staged)
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
-            collector: FieldCollector(), exactSpaces: false, sink: &validator)
+            collector: FieldCollector(), exactSpaces: false, progress: progress, sink: &validator)
         return FileParse(validator: validator, feed: feed, parts: 1)
     }
 
@@ -58,7 +60,7 @@ struct FileParse {
     /// Nil when a cut turned out not to be a record boundary.
     private static func parseInParts(
         path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: StagedSessions,
-        header: [String], cuts: [Int64]
+        header: [String], cuts: [Int64], progress: IngestProgress?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
         let results = PartResults(count: count)
@@ -80,7 +82,7 @@ struct FileParse {
                 let feed = try RecordFeeder.run(
                     path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(cuts[part]),
                     collector: collector, exactSpaces: false, partEnd: part == count - 1 ? nil : cuts[part + 1],
-                    expectsHeader: part == 0, sink: &validator)
+                    expectsHeader: part == 0, progress: progress, sink: &validator)
                 return (validator, feed)
             }
             results.store(part, outcome)
