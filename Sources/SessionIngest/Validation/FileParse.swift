@@ -92,7 +92,7 @@ struct FileParse {
         var merged: SessionRecordValidator? = nil
         var feed = FeedSummary()
         for part in 0..<count {
-            let (validator, partFeed): (SessionRecordValidator, FeedSummary)
+            var (validator, partFeed): (SessionRecordValidator, FeedSummary)
             switch results.take(part) {
             case .success(let value): (validator, partFeed) = value
             case .failure(var error):
@@ -105,7 +105,7 @@ struct FileParse {
                 feed = partFeed
                 continue
             }
-            merged!.absorb(validator, lineOffset: feed.lines, recordOffset: feed.records)
+            merged!.absorb(&validator, lineOffset: feed.lines, recordOffset: feed.records)
             feed.lines += partFeed.lines
             feed.records += partFeed.records
             feed.windows1252Lines += partFeed.windows1252Lines

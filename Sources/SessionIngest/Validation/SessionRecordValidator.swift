@@ -333,8 +333,8 @@ extension FileSummary {
 extension SessionRecordValidator {
     /// Takes in the records a later part of the same file validated, as if this validator
     /// had read them itself.
-    mutating func absorb(_ part: SessionRecordValidator, lineOffset: Int, recordOffset: Int) {
-        staged.append(part.staged, lineOffset: lineOffset, recordOffset: recordOffset)
+    mutating func absorb(_ part: inout SessionRecordValidator, lineOffset: Int, recordOffset: Int) {
+        staged.append(&part.staged, lineOffset: lineOffset, recordOffset: recordOffset)
         for var issue in part.issues {
             issue.line += lineOffset
             issue.record += recordOffset

@@ -36,7 +36,7 @@ struct StagedSessions {
     /// Appends `other`'s rows, re-interning its ids into these dictionaries (in `other`'s
     /// order of first appearance, so the result equals parsing both parts in sequence) and
     /// shifting its line and record numbers.
-    mutating func append(_ other: StagedSessions, lineOffset: Int, recordOffset: Int) {
+    mutating func append(_ other: inout StagedSessions, lineOffset: Int, recordOffset: Int) {
         func remap(_ source: ByteInterner, into target: inout ByteInterner, tags: [UInt32]?) -> [UInt32] {
             var map = [UInt32](repeating: 0, count: source.count + 1)
             for id in 0..<source.count {
@@ -47,30 +47,40 @@ struct StagedSessions {
             }
             return map
         }
+        /// Moves `source` onto the end of `target`, releasing `source` at once so that no
+        /// more than one column is ever held twice.
+        func move<Element>(_ source: inout [Element], onto target: inout [Element], _ transform: (Element) -> Element) {
+            target.reserveCapacity(target.count + source.count)
+            for value in source { target.append(transform(value)) }
+            source = []
+        }
         let clinicMap = remap(other.clinics, into: &clinics, tags: nil)
         let patientMap = remap(other.patients, into: &patients, tags: clinicMap)
         let therapistMap = remap(other.therapists, into: &therapists, tags: nil)
-        file += other.file
-        line += other.line.map { $0 + UInt32(truncatingIfNeeded: lineOffset) }
-        record += other.record.map { $0 + UInt32(truncatingIfNeeded: recordOffset) }
-        clinic += other.clinic.map { clinicMap[Int($0)] }
-        course += other.course.map { patientMap[Int($0)] }
-        dateKey += other.dateKey
-        sessionNumber += other.sessionNumber
-        technique += other.technique
-        therapist += other.therapist.map { therapistMap[Int($0)] }
-        duration += other.duration
-        painPre += other.painPre
-        painPost += other.painPost
-        medDoses += other.medDoses
-        cause += other.cause
-        onsetWeeks += other.onsetWeeks
-        age += other.age
-        sex += other.sex
-        adverseEvent += other.adverseEvent
-        notesHash += other.notesHash
-        warned += other.warned
-        vas += other.vas
+        let lineShift = UInt32(truncatingIfNeeded: lineOffset)
+        let recordShift = UInt32(truncatingIfNeeded: recordOffset)
+        move(&other.file, onto: &file) { $0 }
+        move(&other.line, onto: &line) { $0 + lineShift }
+        move(&other.record, onto: &record) { $0 + recordShift }
+        move(&other.clinic, onto: &clinic) { clinicMap[Int($0)] }
+        move(&other.course, onto: &course) { patientMap[Int($0)] }
+        move(&other.dateKey, onto: &dateKey) { $0 }
+        move(&other.sessionNumber, onto: &sessionNumber) { $0 }
+        move(&other.technique, onto: &technique) { $0 }
+        move(&other.therapist, onto: &therapist) { therapistMap[Int($0)] }
+        move(&other.duration, onto: &duration) { $0 }
+        move(&other.painPre, onto: &painPre) { $0 }
+        move(&other.painPost, onto: &painPost) { $0 }
+        move(&other.medDoses, onto: &medDoses) { $0 }
+        move(&other.cause, onto: &cause) { $0 }
+        move(&other.onsetWeeks, onto: &onsetWeeks) { $0 }
+        move(&other.age, onto: &age) { $0 }
+        move(&other.sex, onto: &sex) { $0 }
+        move(&other.adverseEvent, onto: &adverseEvent) { $0 }
+        move(&other.notesHash, onto: &notesHash) { $0 }
+        move(&other.warned, onto: &warned) { $0 }
+        move(&other.vas, onto: &vas) { $0 }
+        other = StagedSessions()
     }
 
     /// True when rows `a` and `b` are equal field by field after normalisation.
