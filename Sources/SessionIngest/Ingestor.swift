@@ -24,9 +24,8 @@ public enum Ingestor {
         for (index, path) in paths.enumerated() {
             let dialect = try DialectSniffer.sniff(path: path, options: options)
             let parsed = try FileParse.run(
-                path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: staged,
+                path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: &staged,
                 parts: parallelism, progress: progress)
-            staged = parsed.validator.staged
             let validator = parsed.validator
             guard let mapping = validator.mapping else {
                 throw IngestError(file: path, message: "the file holds only blank lines: no header")
@@ -46,7 +45,7 @@ public enum Ingestor {
         }
 
         let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths)
-        let (table, removals, keptWarned, keptVAS) = finalizer.finish(staged, issues: &issues)
+        let (table, removals, keptWarned, keptVAS) = finalizer.finish(consume staged, issues: &issues)
         var quality = DataQuality()
         quality.files = paths.count
         for index in summaries.indices {

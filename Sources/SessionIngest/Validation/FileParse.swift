@@ -6,7 +6,8 @@ import Dispatch
     import Darwin
 #endif
 
-/// Parses and validates one file, in parts on separate threads when it is large.
+/// Parses and validates one file, in parts on separate threads when it is large, appending
+/// its sessions to the dataset's staged sessions (taken `inout`, so nothing is copied).
 ///
 /// Each part has its own libcsv parser, validator and dictionaries; the parts are then
 /// merged in file order (ids re-interned, line and record numbers shifted), so the result
@@ -18,8 +19,8 @@ struct FileParse {
     var parts: Int
 
     static func run(
-        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: StagedSessions, parts: Int,
-        progress: IngestProgress? = nil
+        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: inout StagedSessions,
+        parts: Int, progress: IngestProgress? = nil
     ) throws(IngestError) -> FileParse {
         let start = Int64(dialect.hasByteOrderMark ? 3 : 0)
         var size = stat()
@@ -33,17 +34,24 @@ struct FileParse {
                 fieldCount: header.count, minimumPartBytes: options.minimumPartBytes)
             if cuts.count > 2,
                 let parsed = try parseInParts(
-                    path: path, fileIndex: fileIndex, dialect: dialect, options: options, staged: staged,
+                    path: path, fileIndex: fileIndex, dialect: dialect, options: options, staged: &staged,
                     header: header, cuts: cuts, progress: progress)
             {
                 return parsed
             }
         }
         var validator = SessionRecordValidator(
-            path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma, staged: staged)
+            path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma,
+            staged: StagedSessions())
+        // The validator appends straight to the dataset's columns, then hands them back:
+        // swapped, never copied.
+        swap(&validator.staged, &staged)
+        validator.staged.reserveCapacity(
+            validator.staged.count + expectedRecords(path: path, bytes: fileSize - start, start: start))
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
             collector: FieldCollector(), exactSpaces: false, progress: progress, sink: &validator)
+        swap(&validator.staged, &staged)
         return FileParse(validator: validator, feed: feed, parts: 1)
     }
 
@@ -59,26 +67,21 @@ struct FileParse {
 
     /// Nil when a cut turned out not to be a record boundary.
     private static func parseInParts(
-        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: StagedSessions,
+        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: inout StagedSessions,
         header: [String], cuts: [Int64], progress: IngestProgress?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
         let results = PartResults(count: count)
-        let first = SessionRecordValidator(
-            path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma, staged: staged)
-        results.store(0, .success((first, FeedSummary())))
+        let bytesPerRecord = averageRecordBytes(path: path, start: cuts[0])
         DispatchQueue.concurrentPerform(iterations: count) { part in
             let outcome = Result { () throws(IngestError) -> (SessionRecordValidator, FeedSummary) in
                 let collector = FieldCollector()
-                var validator: SessionRecordValidator
-                if part == 0 {
-                    validator = try results.take(0).get().0
-                } else {
-                    validator = SessionRecordValidator(
-                        path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma,
-                        staged: StagedSessions())
-                    try validator.configure(headers: header, line: 1, collector: collector)
-                }
+                var validator = SessionRecordValidator(
+                    path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma,
+                    staged: StagedSessions())
+                validator.staged.reserveCapacity(
+                    Int(Double(cuts[part + 1] - cuts[part]) / bytesPerRecord * 1.1) + 1024)
+                if part > 0 { try validator.configure(headers: header, line: 1, collector: collector) }
                 let feed = try RecordFeeder.run(
                     path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(cuts[part]),
                     collector: collector, exactSpaces: false, partEnd: part == count - 1 ? nil : cuts[part + 1],
@@ -88,7 +91,22 @@ struct FileParse {
             results.store(part, outcome)
         }
 
-        // Merge in file order; the first error in file order is the file's error.
+        // Check every cut and error first: on a bad cut the file is parsed again in one piece.
+        var feeds: [FeedSummary] = []
+        var lines = 0
+        for part in 0..<count {
+            switch results.peek(part) {
+            case .success(let value):
+                if part < count - 1 && !value.1.endedBetweenRecords { return nil }
+                feeds.append(value.1)
+                lines += value.1.lines
+            case .failure(var error):
+                if let line = error.line { error.line = line + lines }
+                throw error
+            }
+        }
+        // Merge in file order into the dataset's sessions, releasing each part as it goes.
+        staged.reserveCapacity(staged.count + feeds.reduce(0) { $0 + $1.records })
         var merged: SessionRecordValidator? = nil
         var feed = FeedSummary()
         for part in 0..<count {
@@ -99,12 +117,13 @@ struct FileParse {
                 if let line = error.line { error.line = line + feed.lines }
                 throw error
             }
-            if part < count - 1 && !partFeed.endedBetweenRecords { return nil }
             if part == 0 {
+                staged.append(&validator.staged, lineOffset: 0, recordOffset: 0)
                 merged = validator
                 feed = partFeed
                 continue
             }
+            staged.append(&validator.staged, lineOffset: feed.lines, recordOffset: feed.records)
             merged!.absorb(&validator, lineOffset: feed.lines, recordOffset: feed.records)
             feed.lines += partFeed.lines
             feed.records += partFeed.records
@@ -112,6 +131,26 @@ struct FileParse {
         }
         guard let merged else { return nil }
         return FileParse(validator: merged, feed: feed, parts: count)
+    }
+}
+
+extension FileParse {
+    /// Bytes per record in the first 256 KiB (a guess to size the columns up front, so they
+    /// do not grow by doubling and hold up to twice the memory they need).
+    static func averageRecordBytes(path: String, start: Int64) -> Double {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return 100 }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard read > 0 else { return 100 }
+        let lines = buffer[0..<read].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return lines > 1 ? Double(read) / Double(lines) : Double(max(read, 1))
+    }
+
+    static func expectedRecords(path: String, bytes: Int64, start: Int64) -> Int {
+        guard bytes > 1 << 20 else { return 0 }
+        return Int(Double(bytes) / averageRecordBytes(path: path, start: start) * 1.1)
     }
 }
 
@@ -134,6 +173,8 @@ private final class PartResults: @unchecked Sendable {
     func store(_ index: Int, _ value: Result<(SessionRecordValidator, FeedSummary), IngestError>) {
         slots[index] = value
     }
+
+    func peek(_ index: Int) -> Result<(SessionRecordValidator, FeedSummary), IngestError> { slots[index]! }
 
     func take(_ index: Int) -> Result<(SessionRecordValidator, FeedSummary), IngestError> {
         defer { slots[index] = nil }

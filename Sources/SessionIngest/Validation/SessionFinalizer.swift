@@ -125,22 +125,32 @@ struct SessionFinalizer {
             for position in range { kept[position] = !removed[Int(order[position])] }
         }
 
-        // 4. Emit the kept rows in course order, with dense course numbers.
-        var final: [Int32] = []
-        final.reserveCapacity(order.count)
+        // 4. Emit the kept rows in course order, with dense course numbers, compacting the
+        //    order in place (no second index array).
+        kept = []
+        cursor = []
         var courseOfRow: [UInt32] = []
         courseOfRow.reserveCapacity(order.count)
+        var write = 0
         var nextCourse: UInt32 = 0
         for course in 0..<courseCount {
-            var any = false
+            let before = write
             for position in starts[course]..<starts[course + 1] where !removed[Int(order[position])] {
-                final.append(order[position])
+                order[write] = order[position]
+                write += 1
                 courseOfRow.append(nextCourse)
-                any = true
             }
-            if any { nextCourse += 1 }
+            if write > before { nextCourse += 1 }
         }
+        order.removeSubrange(write...)
+        let final = order
         order = []
+        // Warnings of rows that finalising removed are not reported: the row is gone.
+        var removedKeys = Set<Int64>()
+        for row in removed.indices where removed[row] {
+            removedKeys.insert(Int64(staged.file[row]) << 32 | Int64(staged.record[row]))
+        }
+        removed = []
 
         var keptWarned = [Int](repeating: 0, count: paths.count)
         var keptVAS = [Int](repeating: 0, count: paths.count)
@@ -158,21 +168,21 @@ struct SessionFinalizer {
         table.sessionNumber = gather(&staged.sessionNumber, final)
         table.day = gather(&staged.dateKey, final)
         table.technique = gather(&staged.technique, final)
-        table.painPre = gather(&staged.painPre, final)
-        table.painPost = gather(&staged.painPost, final)
-        table.medDosesPerDay = gather(&staged.medDoses, final)
+        table.painPre = final.map { staged.painPre.pain(Int($0), vas: staged.vas[Int($0)]) }
+        staged.painPre = DecimalColumn()
+        table.painPost = final.map { staged.painPost.pain(Int($0), vas: staged.vas[Int($0)]) }
+        staged.painPost = DecimalColumn()
+        table.medDosesPerDay = final.map { staged.medDoses[Int($0)] }
+        staged.medDoses = DecimalColumn()
         table.cause = gather(&staged.cause, final)
-        table.symptomOnsetWeeks = gather(&staged.onsetWeeks, final)
+        table.symptomOnsetWeeks = final.map { staged.onsetWeeks[Int($0)] }
+        staged.onsetWeeks = DecimalColumn()
         table.age = gather(&staged.age, final)
         table.sex = gather(&staged.sex, final)
         table.adverseEvent = gather(&staged.adverseEvent, final)
         table.durationMinutes = gather(&staged.duration, final)
 
-        // Warnings of rows that finalising removed are not reported: the row is gone.
-        let removedRows = Set(removed.indices.filter { removed[$0] })
-        if !removedRows.isEmpty {
-            var removedKeys = Set<Int64>()
-            for row in removedRows { removedKeys.insert(Int64(staged.file[row]) << 32 | Int64(staged.record[row])) }
+        if !removedKeys.isEmpty {
             let fileIndex = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             issues.removeAll { issue in
                 issue.reason.severity == .warning

@@ -136,7 +136,6 @@ struct SessionRecordValidator: RecordSink {
         guard rawPain >= 0 && rawPain <= scale.maximum else {
             return reject(.painOutOfRange, .painPre, fields, line, number)
         }
-        let divisor: Double = scale == .vas ? 10 : 1
 
         // Optional fields: a bad value is a warning and counts as missing.
         var painPost = Double.nan
@@ -144,7 +143,7 @@ struct SessionRecordValidator: RecordSink {
         if postColumn >= 0 && !fields.withField(postColumn, { FieldParsers.isBlank($0) }) {
             if let value = fields.withField(postColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }) {
                 if value >= 0 && value <= scale.maximum {
-                    painPost = value / divisor
+                    painPost = value
                 } else {
                     warnings.append((.painPostOutOfRange, .painPost, postColumn))
                 }
@@ -285,7 +284,7 @@ struct SessionRecordValidator: RecordSink {
         staged.technique.append(technique)
         staged.therapist.append(therapist)
         staged.duration.append(duration)
-        staged.painPre.append(rawPain / divisor)
+        staged.painPre.append(rawPain)
         staged.painPost.append(painPost)
         staged.medDoses.append(medication)
         staged.cause.append(cause)
@@ -333,8 +332,8 @@ extension FileSummary {
 extension SessionRecordValidator {
     /// Takes in the records a later part of the same file validated, as if this validator
     /// had read them itself.
+    /// The part's sessions are merged separately (``StagedSessions/append(_:lineOffset:recordOffset:)``).
     mutating func absorb(_ part: inout SessionRecordValidator, lineOffset: Int, recordOffset: Int) {
-        staged.append(&part.staged, lineOffset: lineOffset, recordOffset: recordOffset)
         for var issue in part.issues {
             issue.line += lineOffset
             issue.record += recordOffset

@@ -19,11 +19,12 @@ struct StagedSessions {
     var technique: [Technique] = []
     var therapist: [UInt32] = []
     var duration: [UInt8] = []
-    var painPre: [Double] = []
-    var painPost: [Double] = []
-    var medDoses: [Double] = []
+    /// Decimal columns as exact hundredths (see ``DecimalColumn``): half the memory of doubles.
+    var painPre = DecimalColumn()
+    var painPost = DecimalColumn()
+    var medDoses = DecimalColumn()
     var cause: [Cause] = []
-    var onsetWeeks: [Double] = []
+    var onsetWeeks = DecimalColumn()
     var age: [UInt8] = []
     var sex: [Sex] = []
     var adverseEvent: [AdverseEvent] = []
@@ -32,6 +33,31 @@ struct StagedSessions {
     var vas: [Bool] = []
 
     var count: Int { course.count }
+
+    /// Makes room for `capacity` rows in every column.
+    mutating func reserveCapacity(_ capacity: Int) {
+        file.reserveCapacity(capacity)
+        line.reserveCapacity(capacity)
+        record.reserveCapacity(capacity)
+        clinic.reserveCapacity(capacity)
+        course.reserveCapacity(capacity)
+        dateKey.reserveCapacity(capacity)
+        sessionNumber.reserveCapacity(capacity)
+        technique.reserveCapacity(capacity)
+        therapist.reserveCapacity(capacity)
+        duration.reserveCapacity(capacity)
+        painPre.reserveCapacity(capacity)
+        painPost.reserveCapacity(capacity)
+        medDoses.reserveCapacity(capacity)
+        cause.reserveCapacity(capacity)
+        onsetWeeks.reserveCapacity(capacity)
+        age.reserveCapacity(capacity)
+        sex.reserveCapacity(capacity)
+        adverseEvent.reserveCapacity(capacity)
+        notesHash.reserveCapacity(capacity)
+        warned.reserveCapacity(capacity)
+        vas.reserveCapacity(capacity)
+    }
 
     /// Appends `other`'s rows, re-interning its ids into these dictionaries (in `other`'s
     /// order of first appearance, so the result equals parsing both parts in sequence) and
@@ -69,11 +95,11 @@ struct StagedSessions {
         move(&other.technique, onto: &technique) { $0 }
         move(&other.therapist, onto: &therapist) { therapistMap[Int($0)] }
         move(&other.duration, onto: &duration) { $0 }
-        move(&other.painPre, onto: &painPre) { $0 }
-        move(&other.painPost, onto: &painPost) { $0 }
-        move(&other.medDoses, onto: &medDoses) { $0 }
+        painPre.append(&other.painPre)
+        painPost.append(&other.painPost)
+        medDoses.append(&other.medDoses)
         move(&other.cause, onto: &cause) { $0 }
-        move(&other.onsetWeeks, onto: &onsetWeeks) { $0 }
+        onsetWeeks.append(&other.onsetWeeks)
         move(&other.age, onto: &age) { $0 }
         move(&other.sex, onto: &sex) { $0 }
         move(&other.adverseEvent, onto: &adverseEvent) { $0 }
@@ -88,9 +114,65 @@ struct StagedSessions {
         func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
         return course[a] == course[b] && clinic[a] == clinic[b] && dateKey[a] == dateKey[b]
             && sessionNumber[a] == sessionNumber[b] && technique[a] == technique[b]
-            && therapist[a] == therapist[b] && duration[a] == duration[b] && same(painPre[a], painPre[b])
-            && same(painPost[a], painPost[b]) && same(medDoses[a], medDoses[b]) && cause[a] == cause[b]
+            && therapist[a] == therapist[b] && duration[a] == duration[b]
+            && same(painPre.pain(a, vas: vas[a]), painPre.pain(b, vas: vas[b]))
+            && same(painPost.pain(a, vas: vas[a]), painPost.pain(b, vas: vas[b]))
+            && same(medDoses[a], medDoses[b]) && cause[a] == cause[b]
             && same(onsetWeeks[a], onsetWeeks[b]) && age[a] == age[b] && sex[a] == sex[b]
             && adverseEvent[a] == adverseEvent[b] && notesHash[a] == notesHash[b]
+    }
+}
+
+/// A column of optional decimals kept as exact hundredths in 32 bits.
+///
+/// A value is stored as the integer h with `Double(h) / 100 == value` whenever one exists
+/// (every decimal with at most two places, the common case); any other value is kept
+/// exactly in a side table. Reading back always gives the very double that was parsed.
+struct DecimalColumn {
+    static let missing = Int32.min
+    static let inSideTable = Int32.min + 1
+
+    private(set) var hundredths: [Int32] = []
+    private var exceptions: [Int: Double] = [:]
+
+    var count: Int { hundredths.count }
+
+    mutating func reserveCapacity(_ capacity: Int) { hundredths.reserveCapacity(capacity) }
+
+    @inline(__always)
+    mutating func append(_ value: Double) {
+        if value.isNaN {
+            hundredths.append(Self.missing)
+            return
+        }
+        let scaled = (value * 100).rounded()
+        if abs(scaled) < 2_000_000_000, Double(Int32(scaled)) / 100 == value, !(value == 0 && value.sign == .minus) {
+            hundredths.append(Int32(scaled))
+        } else {
+            exceptions[hundredths.count] = value
+            hundredths.append(Self.inSideTable)
+        }
+    }
+
+    /// The value of row `index`, NaN when missing.
+    @inline(__always)
+    subscript(index: Int) -> Double {
+        let stored = hundredths[index]
+        if stored == Self.missing { return .nan }
+        if stored == Self.inSideTable { return exceptions[index]! }
+        return Double(stored) / 100
+    }
+
+    /// A pain score on NRS 0–10: VAS scores (0–100) divided by 10, as they were parsed.
+    @inline(__always)
+    func pain(_ index: Int, vas: Bool) -> Double { vas ? self[index] / 10 : self[index] }
+
+    /// Moves `other` onto the end, releasing it.
+    mutating func append(_ other: inout DecimalColumn) {
+        let offset = hundredths.count
+        hundredths.reserveCapacity(offset + other.hundredths.count)
+        hundredths.append(contentsOf: other.hundredths)
+        for (index, value) in other.exceptions { exceptions[offset + index] = value }
+        other = DecimalColumn()
     }
 }
