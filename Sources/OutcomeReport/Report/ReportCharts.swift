@@ -29,8 +29,12 @@ enum ReportCharts {
             : ["Not drawn (fewer than \(settings.minimumCellSize) courses): \(names.joined(separator: ", "))."]
     }
 
-    static func painBySession(_ analysis: OutcomeAnalysis) -> LineChart {
-        let settings = analysis.settings
+    /// One series per primary technique over session numbers 1…max: `value` of each shown
+    /// point (suppressed points become gaps), with an optional band.
+    private static func trendSeries(
+        _ analysis: OutcomeAnalysis, markers: Bool, value: (SessionTrendPoint) -> Double,
+        band: ((SessionTrendPoint) -> (Double?, Double?))? = nil
+    ) -> (series: [ChartSeries], hidden: [String], partlyHidden: Bool) {
         var series: [ChartSeries] = []
         var hidden: [String] = []
         var partlyHidden = false
@@ -43,19 +47,26 @@ enum ReportCharts {
             }
             partlyHidden = partlyHidden || points.contains(where: \.suppressed)
             var line: [ChartPoint] = []
-            var band: [ChartBand] = []
-            for number in 1...settings.maximumSession {
+            var bands: [ChartBand] = []
+            for number in 1...analysis.settings.maximumSession {
                 let point = points.first { $0.sessionNumber == number && !$0.suppressed }
                 let x = Double(number)
-                line.append(ChartPoint(x: x, y: point?.meanPain ?? .nan))
-                if let point, let low = point.pain.low, let high = point.pain.high {
-                    band.append(ChartBand(x: x, low: low, high: high))
-                } else {
-                    band.append(ChartBand(x: x, low: .nan, high: .nan))
+                line.append(ChartPoint(x: x, y: point.map(value) ?? .nan))
+                if let band {
+                    let (low, high) = point.map(band) ?? (nil, nil)
+                    bands.append(ChartBand(x: x, low: low ?? .nan, high: high ?? .nan))
                 }
             }
-            series.append(ChartSeries(name: group.label, points: line, band: band, styleIndex: style(group)))
+            series.append(
+                ChartSeries(name: group.label, points: line, band: bands, showsMarkers: markers, styleIndex: style(group)))
         }
+        return (series, hidden, partlyHidden)
+    }
+
+    static func painBySession(_ analysis: OutcomeAnalysis) -> LineChart {
+        let settings = analysis.settings
+        let (series, hidden, partlyHidden) = trendSeries(
+            analysis, markers: false, value: \.meanPain, band: { ($0.pain.low, $0.pain.high) })
         var notes = [
             "Courses that enter course-level figures, by primary technique; shaded: 95% confidence band of the mean (Student t). Later sessions hold only the courses that reached them."
         ]
@@ -131,24 +142,8 @@ enum ReportCharts {
 
     static func medicationBySession(_ analysis: OutcomeAnalysis) -> LineChart {
         let settings = analysis.settings
-        var series: [ChartSeries] = []
-        var hidden: [String] = []
-        var highest = 1.0
-        for group in TechniqueGroup.primaryGroups {
-            let points = analysis.sessionTrend.filter { $0.group == group }
-            guard !points.isEmpty else { continue }
-            if points.allSatisfy(\.suppressed) {
-                hidden.append(group.name)
-                continue
-            }
-            let line = (1...settings.maximumSession).map { number -> ChartPoint in
-                let point = points.first { $0.sessionNumber == number && !$0.suppressed }
-                let value = point?.meanDoses ?? .nan
-                if value.isFinite { highest = max(highest, value) }
-                return ChartPoint(x: Double(number), y: value)
-            }
-            series.append(ChartSeries(name: group.label, points: line, showsMarkers: true, styleIndex: style(group)))
-        }
+        let (series, hidden, _) = trendSeries(analysis, markers: true, value: \.meanDoses)
+        let highest = series.flatMap(\.points).map(\.y).filter(\.isFinite).max() ?? 1
         var notes = [
             "Mean analgesic doses per day at each session, over the sessions that recorded a value, by primary technique."
         ]
@@ -158,7 +153,7 @@ enum ReportCharts {
             xAxis: ChartAxis(
                 label: "Session number", minimum: 1, maximum: Double(max(settings.maximumSession, 2)), tickStep: 1,
                 format: .integer),
-            yAxis: ChartAxis(label: "Analgesic doses per day", minimum: 0, maximum: (highest * 1.15).rounded(.up)),
+            yAxis: ChartAxis(label: "Analgesic doses per day", minimum: 0, maximum: (max(highest, 1) * 1.15).rounded(.up)),
             series: series, notes: notes)
     }
 }

@@ -152,79 +152,28 @@ struct SessionRecordValidator: RecordSink {
             }
         }
 
-        var duration = SessionTable.missingDuration
-        let durationColumn = column(.durationMinutes)
-        if durationColumn >= 0 && !fields.withField(durationColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(durationColumn, { FieldParsers.integer($0) }), (1...240).contains(value) {
-                duration = UInt8(value)
-            } else {
-                warnings.append((.invalidDuration, .durationMinutes, durationColumn))
-            }
+        let comma = decimalComma
+        let duration = optional(.durationMinutes, fields, .invalidDuration, missing: SessionTable.missingDuration) {
+            FieldParsers.integer($0).flatMap { (1...240).contains($0) ? UInt8($0) : nil }
         }
-
-        var medication = Double.nan
-        let medicationColumn = column(.medDosesPerDay)
-        if medicationColumn >= 0 && !fields.withField(medicationColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(
-                medicationColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }), value >= 0
-            {
-                medication = value
-            } else {
-                warnings.append((.invalidMedication, .medDosesPerDay, medicationColumn))
-            }
+        let medication = optional(.medDosesPerDay, fields, .invalidMedication, missing: Double.nan) {
+            FieldParsers.decimal($0, decimalComma: comma).flatMap { $0 >= 0 ? $0 : nil }
         }
-
-        var cause = Cause.unknown
-        let causeColumn = column(.cause)
-        if causeColumn >= 0 && !fields.withField(causeColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(causeColumn, { causes.match($0) }) {
-                cause = value
-            } else {
-                warnings.append((.unknownCause, .cause, causeColumn))
-            }
+        let onset = optional(.symptomOnsetWeeks, fields, .invalidSymptomOnset, missing: Double.nan) {
+            FieldParsers.decimal($0, decimalComma: comma).flatMap { $0 >= 0 ? $0 : nil }
         }
-
-        var onset = Double.nan
-        let onsetColumn = column(.symptomOnsetWeeks)
-        if onsetColumn >= 0 && !fields.withField(onsetColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(onsetColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }),
-                value >= 0
-            {
-                onset = value
-            } else {
-                warnings.append((.invalidSymptomOnset, .symptomOnsetWeeks, onsetColumn))
-            }
+        let age = optional(.age, fields, .invalidAge, missing: SessionTable.missingAge) {
+            FieldParsers.integer($0).flatMap { $0 <= 120 ? UInt8($0) : nil }
         }
-
-        var age = SessionTable.missingAge
-        let ageColumn = column(.age)
-        if ageColumn >= 0 && !fields.withField(ageColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(ageColumn, { FieldParsers.integer($0) }), value <= 120 {
-                age = UInt8(value)
-            } else {
-                warnings.append((.invalidAge, .age, ageColumn))
-            }
-        }
-
-        var sex = Sex.unknown
-        let sexColumn = column(.sex)
-        if sexColumn >= 0 && !fields.withField(sexColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(sexColumn, { sexes.match($0) }) {
-                sex = value
-            } else {
-                warnings.append((.invalidSex, .sex, sexColumn))
-            }
-        }
-
-        var adverse = AdverseEvent.none
-        let adverseColumn = column(.adverseEvent)
-        if adverseColumn >= 0 && !fields.withField(adverseColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(adverseColumn, { adverseEvents.match($0) }) {
-                adverse = value
-            } else {
-                warnings.append((.invalidAdverseEvent, .adverseEvent, adverseColumn))
-            }
-        }
+        // Category matchers remember spellings (they mutate), so they are called outside
+        // `optional`, which is itself mutating.
+        let (causeColumn, sexColumn, adverseColumn) = (column(.cause), column(.sex), column(.adverseEvent))
+        let foundCause = Self.match(&causes, causeColumn, fields)
+        let foundSex = Self.match(&sexes, sexColumn, fields)
+        let foundAdverse = Self.match(&adverseEvents, adverseColumn, fields)
+        let cause = optional(.cause, fields, .unknownCause, missing: Cause.unknown, found: foundCause)
+        let sex = optional(.sex, fields, .invalidSex, missing: Sex.unknown, found: foundSex)
+        let adverse = optional(.adverseEvent, fields, .invalidAdverseEvent, missing: AdverseEvent.none, found: foundAdverse)
 
         // Accepted: intern ids only now, so rejected records leave no trace in the dictionaries.
         let clinicColumn = column(.clinicID)
@@ -295,6 +244,38 @@ struct SessionRecordValidator: RecordSink {
         staged.notesHash.append(notesHash)
         staged.warned.append(!warnings.isEmpty)
         staged.vas.append(scale == .vas)
+    }
+
+    /// An optional field's value: `missing` when the column is absent or the value blank;
+    /// `missing` and a warning when `parse` rejects it.
+    @inline(__always)
+    private mutating func optional<Value>(
+        _ field: SessionField, _ fields: FieldCollector, _ reason: RejectReason, missing: Value,
+        parse: (UnsafeRawBufferPointer) -> Value?
+    ) -> Value {
+        optional(field, fields, reason, missing: missing, found: parse(fields.field(column(field))))
+    }
+
+    /// The same, for a value already looked up (nil: not recognised).
+    @inline(__always)
+    private mutating func optional<Value>(
+        _ field: SessionField, _ fields: FieldCollector, _ reason: RejectReason, missing: Value, found: Value?
+    ) -> Value {
+        let column = column(field)
+        guard column >= 0, !FieldParsers.isBlank(fields.field(column)) else { return missing }
+        if let found { return found }
+        warnings.append((reason, field, column))
+        return missing
+    }
+
+    /// The category value of `field`, or nil when absent, blank or not recognised.
+    @inline(__always)
+    private static func match<Value>(_ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector)
+        -> Value?
+    {
+        guard column >= 0 else { return nil }
+        let raw = fields.field(column)
+        return FieldParsers.isBlank(raw) ? nil : matcher.match(raw)
     }
 
     private mutating func reject(
