@@ -2,6 +2,26 @@ public import SessionModel
 
 /// One row of `rejects.csv`: a rejected, warned or duplicate record and why.
 public struct RecordIssue: Sendable, Equatable {
+    public init(
+        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String, detail: String
+    ) {
+        self.init(file: file, line: line, record: record, reason: reason, field: field, value: value, detail: detail, fileIndex: 0)
+    }
+
+    init(
+        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String, detail: String,
+        fileIndex: Int
+    ) {
+        self.file = file
+        self.line = line
+        self.record = record
+        self.reason = reason
+        self.field = field
+        self.value = value
+        self.detail = detail
+        self.fileIndex = fileIndex
+    }
+
     /// The input file as given.
     public var file: String
     /// The physical line on which the record starts (the header is line 1).
@@ -15,6 +35,8 @@ public struct RecordIssue: Sendable, Equatable {
     public var value: String
     /// A human explanation (e.g. which earlier line a duplicate repeats).
     public var detail: String
+    /// The position of the file among the inputs (a path may be given twice).
+    var fileIndex = 0
 
     public var severity: RejectReason.Severity { reason.severity }
 }

@@ -66,10 +66,8 @@ public enum Ingestor {
                 quality.ignoredColumns.append(paths.count > 1 ? "\(summary.path): \(header)" : header)
             }
         }
-        let fileOrder = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         issues.sort { a, b in
-            let (fa, fb) = (fileOrder[a.file] ?? 0, fileOrder[b.file] ?? 0)
-            if fa != fb { return fa < fb }
+            if a.fileIndex != b.fileIndex { return a.fileIndex < b.fileIndex }
             if a.record != b.record { return a.record < b.record }
             return a.reason < b.reason
         }

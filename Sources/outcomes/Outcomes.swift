@@ -39,7 +39,13 @@ struct Outcomes: ParsableCommand {
             Terminal.error(error.description)
             Foundation.exit(ExitStatus.badInput)
         } catch {
-            exit(withError: error)
+            // Help and --version exit 0 with their text; `validate` signals rejects with a
+            // bare exit code; everything else is one line and status 64 (bad arguments).
+            let status = exitCode(for: error)
+            let text = message(for: error)
+            if status == .success || text.isEmpty { exit(withError: error) }
+            Terminal.error(text + " (see 'outcomes --help')")
+            Foundation.exit(status.rawValue)
         }
     }
 }

@@ -4,9 +4,17 @@ import SessionIngest
 /// A progress bar on stderr while inputs are read: only when stderr is a terminal and not
 /// in CI, so logs and pipes never see it.
 enum ProgressBar {
+    /// Inputs smaller than this are read too fast for a bar to help.
+    static let minimumBytes: Int64 = 32 << 20
+
     /// A progress sink, or nil when no bar should be drawn.
-    static func start() -> IngestProgress? {
+    static func start(for paths: [String]) -> IngestProgress? {
         guard Terminal.stderrIsTerminal, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+        let total = paths.reduce(Int64(0)) { sum, path in
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+            return sum + (size ?? 0)
+        }
+        guard total >= minimumBytes else { return nil }
         return IngestProgress { done, total in
             let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
             let width = 30

@@ -30,17 +30,21 @@ struct ReportCommand: ParsableCommand {
     var out = "outcomes-out"
 
     @Option(
-        name: .customLong("min-cell"),
+        name: .customLong("min-cell"), parsing: .unconditional,
         help: "Suppress cells built from fewer courses than this; 0 turns suppression off.")
     var minCell = 11
 
     @Option(help: ArgumentHelp("Technique to compare the others with (default: the one with the most complete courses).", valueName: "technique"))
     var reference: String?
 
-    @Option(name: .customLong("responder-threshold"), help: "Percent improvement that makes a responder.")
+    @Option(
+        name: .customLong("responder-threshold"), parsing: .unconditional,
+        help: "Percent improvement that makes a responder.")
     var responderThreshold: Double = 30
 
-    @Option(name: .customLong("max-session"), help: "Last session number in the trend by session count.")
+    @Option(
+        name: .customLong("max-session"), parsing: .unconditional,
+        help: "Last session number in the trend by session count.")
     var maxSession = 12
 
     @Option(
@@ -81,7 +85,8 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = ProgressBar.start()
+        let progress = ProgressBar.start(for: inputs)
+        defer { ProgressBar.finish(progress) }
         let result = try Ingestor.ingest(
             paths: inputs, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
         ProgressBar.finish(progress)

@@ -13,9 +13,29 @@ enum Terminal {
     /// Output is unbuffered; kept so callers can mark the end of their output.
     static func flush() {}
 
-    /// One line on stderr, prefixed with the program name.
+    /// One line on stderr, prefixed with the program name. Control characters from the
+    /// data (a header holding a newline or a terminal escape) are shown escaped, so the
+    /// message stays one harmless line.
     static func error(_ message: String) {
-        _ = writeAll("outcomes: error: \(message)\n", to: STDERR_FILENO)
+        _ = writeAll("outcomes: error: \(oneLine(message))\n", to: STDERR_FILENO)
+    }
+
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 
     /// A note on stderr (what was read and written).

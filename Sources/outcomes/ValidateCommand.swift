@@ -32,7 +32,8 @@ struct ValidateCommand: ParsableCommand {
     var ingest: IngestFlags
 
     func run() throws {
-        let progress = ProgressBar.start()
+        let progress = ProgressBar.start(for: files)
+        defer { ProgressBar.finish(progress) }
         let result = try Ingestor.ingest(
             paths: files, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
         ProgressBar.finish(progress)

@@ -1,11 +1,12 @@
 /// Markdown building blocks: escaped table cells and numbers rounded for reading.
 enum Markdown {
-    /// A table cell: `|`, backticks, `*`, `_` and HTML are escaped so data can never
+    /// A table cell: backslashes, `|`, backticks, `*`, `_` and HTML are escaped so data can never
     /// change the table or inject markup.
     static func cell(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
+            case "\\": out += "\\\\"
             case "|": out += "\\|"
             case "`": out += "\\`"
             case "*": out += "\\*"

@@ -23,17 +23,13 @@ final class CSVTokenizer {
     let collector: FieldCollector
     let delimiter: UInt8
 
-    /// - Parameter exactSpaces: keep spaces and tabs around unquoted fields (what `inspect`
-    ///   shows). Otherwise libcsv's default applies: they are not data, and `"x" ,` is
-    ///   accepted; validation trims every value anyway, and libcsv's inline test is faster
-    ///   than a callback per byte.
-    init(delimiter: UInt8, collector: FieldCollector, exactSpaces: Bool = true) {
+    init(delimiter: UInt8, collector: FieldCollector) {
         self.delimiter = delimiter
         self.collector = collector
         parser = .allocate(capacity: 1)
         csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(parser, delimiter)
-        if exactSpaces { csv_set_space_func(parser, noByteIsSpace) }
+        csv_set_space_func(parser, noByteIsSpace)
         // libcsv grows its field buffer linearly by the block size: a large block keeps a
         // 10 MB field to a handful of reallocations instead of tens of thousands.
         csv_set_blk_size(parser, 1 << 20)

@@ -61,7 +61,7 @@ enum FilePartitioner {
         return nil
     }
 
-    private static func readsAsRecord(_ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int) -> Bool {
+    static func readsAsRecord(_ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int) -> Bool {
         var quoted = false
         var delimiters = 0
         var sawByte = false

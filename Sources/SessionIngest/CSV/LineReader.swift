@@ -86,6 +86,8 @@ final class LineReader {
                 // A CR at the end of the buffer may be the first half of CRLF: read on first.
                 if storage[cut - 1] == 0x0D && cut == end && !reachedEnd {
                     if try refillKeepingData() { continue }
+                    // The buffer is full: if an LF follows, this piece and that LF are one line.
+                    if nextByteIsLineFeed() { return take(upTo: cut, complete: false) }
                 }
                 var length = cut
                 if storage[cut - 1] == 0x0D && cut < end && storage[cut] == 0x0A { length += 1 }
@@ -118,6 +120,26 @@ final class LineReader {
         guard let base = storage.baseAddress else { return end }
         guard let hit = memchr(base + start, Int32(byte), end - start) else { return end }
         return base.distance(to: UnsafeMutableRawPointer(hit))
+    }
+
+    /// True when the physical line starting at `offset` reads as one whole record of
+    /// `fieldCount` fields (balanced quotes, the right number of delimiters outside them).
+    /// Decides where to resume after a syntax error; reads the file without moving.
+    func lineReadsAsRecord(at offset: Int64, delimiter: UInt8, fieldCount: Int) -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+        guard count > 0 else { return false }
+        bytes.removeSubrange(count...)
+        if count < 1 << 16 { bytes.append(0x0A) }
+        return FilePartitioner.readsAsRecord(bytes[...], delimiter: delimiter, fieldCount: fieldCount)
+    }
+
+    /// True when the byte just past the buffer is LF.
+    private func nextByteIsLineFeed() -> Bool {
+        var byte: UInt8 = 0
+        let offset = storageOffset + Int64(end)
+        guard offset < limit else { return false }
+        return pread(descriptor, &byte, 1, off_t(offset)) == 1 && byte == 0x0A
     }
 
     /// `limit`, or an earlier cut that does not split a UTF-8 sequence.

@@ -44,14 +44,14 @@ struct FeedSummary: Equatable {
 enum RecordFeeder {
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        exactSpaces: Bool = true, partEnd: Int64? = nil, expectsHeader: Bool = true,
+        partEnd: Int64? = nil, expectsHeader: Bool = true, headerFieldCount: Int? = nil,
         progress: IngestProgress? = nil, sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         do {
             return try feed(
                 path: path, delimiter: delimiter, encoding: encoding, skipBytes: skipBytes,
-                collector: collector, exactSpaces: exactSpaces, partEnd: partEnd, expectsHeader: expectsHeader,
-                progress: progress, sink: &sink)
+                collector: collector, partEnd: partEnd, expectsHeader: expectsHeader,
+                headerFieldCount: headerFieldCount, progress: progress, sink: &sink)
         } catch {
             throw error.inFile(path)
         }
@@ -59,11 +59,12 @@ enum RecordFeeder {
 
     private static func feed<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
-        exactSpaces: Bool, partEnd: Int64?, expectsHeader: Bool, progress: IngestProgress?, sink: inout Sink
+        partEnd: Int64?, expectsHeader: Bool, headerFieldCount: Int?, progress: IngestProgress?,
+        sink: inout Sink
     ) throws(IngestError) -> FeedSummary {
         let reader = try LineReader(path: path)
         if let partEnd { reader.stop(at: partEnd) }
-        let tokenizer = CSVTokenizer(delimiter: delimiter, collector: collector, exactSpaces: exactSpaces)
+        let tokenizer = CSVTokenizer(delimiter: delimiter, collector: collector)
         var summary = FeedSummary()
         summary.sawHeader = !expectsHeader
         var scratch: [UInt8] = []
@@ -75,6 +76,7 @@ enum RecordFeeder {
         var startLineOpen = false
         var lastFallbackLine = 0
         var rewound = false
+        var fieldCount = headerFieldCount ?? 0
         var reported = Int64(skipBytes)
         reader.seek(to: Int64(skipBytes))
         defer { progress?.advance(max(0, (partEnd ?? reported) - reported)) }
@@ -83,6 +85,7 @@ enum RecordFeeder {
             defer { collector.discardRecord() }
             if !summary.sawHeader {
                 summary.sawHeader = true
+                fieldCount = collector.fieldCount
                 try sink.header(collector, line: recordStartLine)
             } else {
                 summary.records += 1
@@ -166,7 +169,11 @@ enum RecordFeeder {
                     }
                 case .syntaxError:
                     try rejectPartialRecord()
-                    if recordStartLine != line {
+                    // The error surfaced on a later line than the record began. If the line
+                    // after the start reads as a whole record, an unbalanced quote swallowed
+                    // it: resume there. Otherwise the record really spanned those lines (a
+                    // quoted newline) and only went wrong here: resume after this line.
+                    if recordStartLine != line && reader.lineReadsAsRecord(at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount) {
                         reader.seek(to: resumeOffset)
                         startLineOpen = false
                         rewound = true
@@ -191,7 +198,11 @@ enum RecordFeeder {
             case .syntaxError:
                 try rejectPartialRecord()
                 let lastLine = line - 1
-                if recordStartLine >= lastLine { return summary }
+                if recordStartLine >= lastLine
+                    || !reader.lineReadsAsRecord(at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount)
+                {
+                    return summary
+                }
                 reader.seek(to: resumeOffset)
                 line = recordStartLine + 1
                 atLineStart = true

@@ -52,13 +52,15 @@ enum DialectSniffer {
         let result = sample.withUnsafeBytes { UTF8Validation.validate($0) }
         switch result {
         case .valid, .truncated: return .utf8
-        case .invalid(let index):
+        case .invalid:
+            // Text that is mostly UTF-8 with a stray Windows-1252 line stays UTF-8 (that line
+            // is read as Windows-1252); a real Windows-1252 export has no UTF-8 sequences.
+            if sample.withUnsafeBytes({ UTF8Validation.countValidSequences($0) }) > 0 { return .utf8 }
             if let bad = sample.withUnsafeBytes({ Windows1252.firstUndefinedByte($0) }) {
                 throw IngestError(
                     file: path, line: lineNumber(at: bad, in: sample),
                     message: "byte 0x\(String(sample[bad], radix: 16, uppercase: true)) is neither UTF-8 nor Windows-1252; convert the file to UTF-8")
             }
-            _ = index
             return .windows1252
         }
     }

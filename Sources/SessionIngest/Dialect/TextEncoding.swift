@@ -71,6 +71,30 @@ enum UTF8Validation {
         return true
     }
 
+    /// The number of well-formed multi-byte UTF-8 sequences in `bytes`, skipping bytes that
+    /// are not part of one.
+    static func countValidSequences(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] < 0x80 {
+                index += 1
+                continue
+            }
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[index..<min(bytes.count, index + 4)])
+            let length = rest[0] >= 0xF0 ? 4 : rest[0] >= 0xE0 ? 3 : 2
+            if rest.count >= length,
+                case .valid = validate(UnsafeRawBufferPointer(rebasing: rest[0..<length]))
+            {
+                count += 1
+                index += length
+            } else {
+                index += 1
+            }
+        }
+        return count
+    }
+
     static func validate(_ bytes: UnsafeRawBufferPointer) -> Result {
         if isASCII(bytes) { return .valid }
         var index = 0

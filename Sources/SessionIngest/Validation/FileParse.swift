@@ -50,7 +50,7 @@ struct FileParse {
             validator.staged.count + expectedRecords(path: path, bytes: fileSize - start, start: start))
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
-            collector: FieldCollector(), exactSpaces: false, progress: progress, sink: &validator)
+            collector: FieldCollector(), progress: progress, sink: &validator)
         swap(&validator.staged, &staged)
         return FileParse(validator: validator, feed: feed, parts: 1)
     }
@@ -60,7 +60,7 @@ struct FileParse {
         var probe = HeaderProbe()
         _ = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
-            collector: FieldCollector(), exactSpaces: false, sink: &probe)
+            collector: FieldCollector(), sink: &probe)
         guard let header = probe.header else { throw IngestError(file: path, message: "no header") }
         return header
     }
@@ -84,8 +84,8 @@ struct FileParse {
                 if part > 0 { try validator.configure(headers: header, line: 1, collector: collector) }
                 let feed = try RecordFeeder.run(
                     path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(cuts[part]),
-                    collector: collector, exactSpaces: false, partEnd: part == count - 1 ? nil : cuts[part + 1],
-                    expectsHeader: part == 0, progress: progress, sink: &validator)
+                    collector: collector, partEnd: part == count - 1 ? nil : cuts[part + 1],
+                    expectsHeader: part == 0, headerFieldCount: header.count, progress: progress, sink: &validator)
                 return (validator, feed)
             }
             results.store(part, outcome)

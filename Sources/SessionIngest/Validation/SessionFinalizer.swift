@@ -33,7 +33,7 @@ struct SessionFinalizer {
             issues.append(
                 RecordIssue(
                     file: paths[file], line: Int(staged.line[row]), record: Int(staged.record[row]), reason: reason,
-                    field: field, value: value, detail: detail))
+                    field: field, value: value, detail: detail, fileIndex: file))
         }
 
         // 1. Slash dates, in the order their file's column showed.
@@ -93,9 +93,15 @@ struct SessionFinalizer {
                 while next < range.upperBound && groupKey(Int(order[next])) == key {
                     let row = Int(order[next])
                     let firstLine = "line \(staged.line[first]) of \(paths[Int(staged.file[first])])"
-                    if staged.sameRecord(first, row) {
+                    // With session numbers only the first row of a group is kept; by date,
+                    // several different visits may be, and a copy of any of them is a duplicate.
+                    let original = (groupStart..<next).first { kept[$0] && staged.sameRecord(Int(order[$0]), row) }
+                    if let original {
+                        let source = Int(order[original])
                         kept[next] = false
-                        remove(row, .duplicateRecord, field: "", value: "", detail: "same as \(firstLine)")
+                        remove(
+                            row, .duplicateRecord, field: "", value: "",
+                            detail: "same as line \(staged.line[source]) of \(paths[Int(staged.file[source])])")
                     } else if key.0 == 0 {
                         kept[next] = false
                         remove(
@@ -183,10 +189,9 @@ struct SessionFinalizer {
         table.durationMinutes = gather(&staged.duration, final)
 
         if !removedKeys.isEmpty {
-            let fileIndex = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             issues.removeAll { issue in
                 issue.reason.severity == .warning
-                    && removedKeys.contains(Int64(fileIndex[issue.file] ?? 0) << 32 | Int64(issue.record))
+                    && removedKeys.contains(Int64(issue.fileIndex) << 32 | Int64(issue.record))
             }
         }
         return (table, removals, keptWarned, keptVAS)

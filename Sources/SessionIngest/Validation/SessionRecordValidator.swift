@@ -96,6 +96,12 @@ struct SessionRecordValidator: RecordSink {
         }
         guard let parsedDate = fields.withField(dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
         else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
+        // The column's slash order is decided from every date in it, rejected rows included.
+        if case .slash(let first, let second, _) = parsedDate {
+            slashEvidence.total += 1
+            if first > 12 { slashEvidence.dayFirst += 1 }
+            if second > 12 { slashEvidence.monthFirst += 1 }
+        }
 
         var sessionNumber: Int32 = 0
         let numberColumn = column(.sessionNumber)
@@ -210,9 +216,6 @@ struct SessionRecordValidator: RecordSink {
         case .slash(let first, let second, let year):
             dateKey = SessionDate.pack(first: first, second: second, year: year)
             dateShapes.slash += 1
-            slashEvidence.total += 1
-            if first > 12 { slashEvidence.dayFirst += 1 }
-            if second > 12 { slashEvidence.monthFirst += 1 }
         }
 
         for (reason, field, column) in warnings {
@@ -220,7 +223,7 @@ struct SessionRecordValidator: RecordSink {
             issues.append(
                 RecordIssue(
                     file: path, line: line, record: number, reason: reason, field: field.rawValue, value: value,
-                    detail: "treated as missing"))
+                    detail: "treated as missing", fileIndex: Int(fileIndex)))
         }
 
         staged.file.append(fileIndex)
@@ -292,7 +295,7 @@ struct SessionRecordValidator: RecordSink {
         issues.append(
             RecordIssue(
                 file: path, line: line, record: record, reason: reason, field: field?.rawValue ?? "", value: value,
-                detail: detail))
+                detail: detail, fileIndex: Int(fileIndex)))
     }
 
     /// A raw value for `rejects.csv`: valid UTF-8, cut to 200 characters.
