@@ -47,7 +47,8 @@ enum OutcomesBinary {
     }
 
     /// The `outcomes` executable, or nil when it has not been built.
-    static let url: URL? = candidateDirectories
+    static let url: URL? =
+        candidateDirectories
         .map { $0.appendingPathComponent("outcomes") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }
 
@@ -82,7 +83,7 @@ struct CommandResult: Sendable, CustomStringConvertible {
 }
 
 /// Holds a process so the watchdog can end it; the lock guards the hand-over.
-private final class RunningProcess: @unchecked Sendable {
+final class RunningProcess: @unchecked Sendable {
     let process: Process
     private let lock = NSLock()
     private var finished = false
@@ -108,8 +109,12 @@ private final class RunningProcess: @unchecked Sendable {
 /// Runs the built `outcomes` with `arguments` in `directory` (default: the package root),
 /// stdin from /dev/null, stdout and stderr captured whole (through files, so a large output
 /// can never block the child), and a time limit after which the child is killed.
+///
+/// With `closeStdoutAfter`, stdout is a pipe instead, and the reader closes it after that many
+/// bytes (as `outcomes inspect big.csv | head -c N` does); `stdout` then holds those bytes.
 func runOutcomes(
-    _ arguments: [String], in directory: URL = PackagePaths.root, timeout: Duration = .seconds(60)
+    _ arguments: [String], in directory: URL = PackagePaths.root, timeout: Duration = .seconds(60),
+    closeStdoutAfter: Int? = nil
 ) async throws -> CommandResult {
     let binary = try OutcomesBinary.require()
     let scratch = FileManager.default.temporaryDirectory
@@ -118,8 +123,8 @@ func runOutcomes(
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL)
     let errHandle = try FileHandle(forWritingTo: errURL)
 
@@ -128,7 +133,8 @@ func runOutcomes(
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = outHandle
+    let pipe = closeStdoutAfter.map { _ in Pipe() }
+    process.standardOutput = pipe ?? outHandle
     process.standardError = errHandle
     let running = RunningProcess(process)
 
@@ -142,6 +148,12 @@ func runOutcomes(
             process.terminationHandler = nil
             Issue.record(error, "could not start \(binary.path)")
             continuation.resume()
+            return
+        }
+        if let pipe, let count = closeStdoutAfter {
+            let head = pipe.fileHandleForReading.readData(ofLength: count)
+            try? outHandle.write(contentsOf: head)
+            try? pipe.fileHandleForReading.close()
         }
     }
     running.markFinished()
@@ -175,7 +187,8 @@ func expectOneLineError(
     #expect(
         text.hasSuffix("\n") && text.filter { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count == 1,
         "stderr is not exactly one line: \(result)", sourceLocation: sourceLocation)
-    #expect(text.contains(file), "the message does not name \(file): \(result)", sourceLocation: sourceLocation)
+    #expect(
+        text.contains(file), "the message does not name \(file): \(result)", sourceLocation: sourceLocation)
     if let line {
         #expect(
             text.contains("\(file):\(line):"), "the message does not name line \(line): \(result)",
@@ -188,7 +201,9 @@ func expectOneLineError(
 func expectNoCrashText(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!result.signalled, "crashed: \(result)", sourceLocation: sourceLocation)
     for marker in crashMarkers {
-        #expect(!result.err.contains(marker), "stderr shows '\(marker)': \(result)", sourceLocation: sourceLocation)
+        #expect(
+            !result.err.contains(marker), "stderr shows '\(marker)': \(result)",
+            sourceLocation: sourceLocation)
     }
 }
 

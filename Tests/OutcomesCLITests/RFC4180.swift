@@ -61,7 +61,9 @@ struct RFC4180Document: Equatable {
                     index += 1
                 }
             } else {
-                while index < scalars.count, scalars[index] != ",", scalars[index] != "\r", scalars[index] != "\n" {
+                while index < scalars.count, scalars[index] != ",", scalars[index] != "\r",
+                    scalars[index] != "\n"
+                {
                     if scalars[index] == quote { throw fail("a quote inside an unquoted field") }
                     field.append(scalars[index])
                     index += 1

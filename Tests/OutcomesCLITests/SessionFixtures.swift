@@ -20,11 +20,14 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// Builds CSV text the way a careful exporter would: a field is quoted only when it holds
-/// the delimiter, a quote, CR or LF.
+/// the delimiter, a quote, CR or LF, or starts or ends with white space.
 enum CSVText {
     static func field(_ value: String, delimiter: Character = ",") -> String {
-        guard value.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-        else { return value }
+        let special = value.contains {
+            $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n"
+        }
+        let padded = value.first?.isWhitespace == true || value.last?.isWhitespace == true
+        guard special || padded else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -40,8 +43,10 @@ enum CSVText {
 /// One session row in the canonical dialect; unset optional fields are written empty.
 struct SessionRow {
     static let header = [
-        "clinic_id", "patient_id", "session_date", "session_number", "technique", "therapist_id", "duration_min",
-        "pain_pre", "pain_post", "pain_scale", "med_doses_per_day", "cause", "symptom_onset_weeks", "age", "sex",
+        "clinic_id", "patient_id", "session_date", "session_number", "technique", "therapist_id",
+        "duration_min",
+        "pain_pre", "pain_post", "pain_scale", "med_doses_per_day", "cause", "symptom_onset_weeks", "age",
+        "sex",
         "adverse_event", "notes",
     ]
 
@@ -65,12 +70,15 @@ struct SessionRow {
 
     var fields: [String] {
         [
-            clinic, patient, date, number, technique, therapist, duration, painPre, painPost, scale, doses, cause, onset,
+            clinic, patient, date, number, technique, therapist, duration, painPre, painPost, scale, doses,
+            cause, onset,
             age, sex, adverse, notes,
         ]
     }
 
-    static func document(_ rows: [SessionRow], extraHeader: [String] = [], extraValues: [String] = []) -> String {
+    static func document(_ rows: [SessionRow], extraHeader: [String] = [], extraValues: [String] = [])
+        -> String
+    {
         CSVText.document([header + extraHeader] + rows.map { $0.fields + extraValues })
     }
 }

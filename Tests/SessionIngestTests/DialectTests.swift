@@ -54,6 +54,20 @@ struct DialectTests {
         #expect(result.files[0].lines == 5)
     }
 
+    @Test(arguments: [
+        ("tab", UInt8?(0x09)), ("\\t", 0x09), ("\t", 0x09), (",", 0x2C), ("comma", 0x2C), (";", 0x3B),
+        ("Semicolon", 0x3B), ("|", 0x7C), ("pipe", 0x7C), ("x", nil), ("", nil), (",,", nil),
+    ])
+    func delimiterNames(name: String, delimiter: UInt8?) {
+        #expect(Dialect.delimiter(named: name) == delimiter)
+        if let delimiter {
+            let dialect = Dialect(
+                encoding: .utf8, hasByteOrderMark: false, delimiter: delimiter, lineEnding: .lf,
+                decimalComma: false)
+            #expect(Dialect.delimiter(named: dialect.delimiterName) == delimiter)
+        }
+    }
+
     @Test func singleLineWithoutTerminatorHasNoLineEnding() throws {
         let scratch = try Scratch()
         let path = try scratch.write("a.csv", CSV.header())
@@ -67,7 +81,8 @@ struct DialectTests {
     /// Windows-1252 bytes: `Zürich-Süd`, `café – 5 €`.
     static let windows1252Rows: [UInt8] =
         Array("clinic_id;patient_id;session_date;technique;pain_pre;med_doses_per_day;notes\r\n".utf8)
-        + Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC] + Array("d;P1;07.03.2024;swedish;6;1,5;caf".utf8)
+        + Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC]
+        + Array("d;P1;07.03.2024;swedish;6;1,5;caf".utf8)
         + [0xE9, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80] + Array("\r\n".utf8)
 
     @Test func windows1252IsDetectedAndTranscoded() throws {
@@ -76,7 +91,8 @@ struct DialectTests {
         let inspection = try Inspector.inspect(path: path, rows: 0)
         #expect(inspection.dialect.encoding == .windows1252)
         #expect(inspection.dialect.delimiter == UInt8(ascii: ";"))
-        #expect(inspection.records == [["Zürich-Süd", "P1", "07.03.2024", "swedish", "6", "1,5", "café – 5 €"]])
+        #expect(
+            inspection.records == [["Zürich-Süd", "P1", "07.03.2024", "swedish", "6", "1,5", "café – 5 €"]])
 
         let result = try Ingestor.ingest(paths: [path])
         expectReconciles(result)
@@ -97,7 +113,9 @@ struct DialectTests {
             text += "Zürich-Süd,P\(number),2024-03-07,swedish,6,café\n"
         }
         var bytes = Array(text.utf8)
-        bytes += Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC] + Array("d,P0,2024-03-07,swedish,6,caf".utf8)
+        bytes +=
+            Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC]
+            + Array("d,P0,2024-03-07,swedish,6,caf".utf8)
             + [0xE9, 0x0A]
         bytes += Array("Zürich-Süd,Q1,2024-03-07,swedish,6,café\n".utf8)
         let path = try scratch.write("a.csv", bytes)
@@ -119,20 +137,21 @@ struct DialectTests {
         let scratch = try Scratch()
         var bytes = Array("clinic_id,patient_id,session_date,technique,pain_pre,notes\n".utf8)
         bytes += Array("Zürich-Süd,P1,2024-03-07,swedish,6,café\n".utf8)
-        bytes += Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC] + Array("d,P2,2024-03-07,swedish,6,caf".utf8)
+        bytes +=
+            Array("Z".utf8) + [0xFC] + Array("rich-S".utf8) + [0xFC]
+            + Array("d,P2,2024-03-07,swedish,6,caf".utf8)
             + [0xE9, 0x0A]
         let path = try scratch.write("a.csv", bytes)
         let inspection = try Inspector.inspect(path: path, rows: 0)
         #expect(inspection.records.count == 2)
         #expect(inspection.records.last?[0] == "Zürich-Süd")
-        withKnownIssue("the whole file is read as Windows-1252 when the invalid line is within the sniffed sample") {
-            #expect(inspection.records.first?[0] == "Zürich-Süd")
-            #expect(inspection.dialect.encoding == .utf8)
-        }
+        // The valid UTF-8 lines are still read as UTF-8, not the whole file as Windows-1252.
+        #expect(inspection.records.first?[0] == "Zürich-Süd")
+        #expect(inspection.dialect.encoding == .utf8)
         let result = try Ingestor.ingest(paths: [path])
-        withKnownIssue("the whole file is read as Windows-1252 when the invalid line is within the sniffed sample") {
-            #expect(result.table.clinicNames.filter { !$0.isEmpty && $0 != "default" } == ["Zürich-Süd"])
-        }
+        expectReconciles(result)
+        #expect(result.files[0].windows1252Lines == 1)
+        #expect(result.table.clinicNames.filter { !$0.isEmpty && $0 != "default" } == ["Zürich-Süd"])
     }
 
     // MARK: Decimal comma
@@ -186,7 +205,8 @@ struct DialectTests {
 
     static let practiceHeader = [
         "Location", "Client ID", "Date of Service", "Visit #", "Modality", "Provider", "Minutes",
-        "Pain Before (0-10)", "Pain After (0-10)", "Analgesic Doses/Day", "Diagnosis", "Weeks Since Onset", "Age",
+        "Pain Before (0-10)", "Pain After (0-10)", "Analgesic Doses/Day", "Diagnosis", "Weeks Since Onset",
+        "Age",
         "Gender", "Adverse Event", "Notes",
     ]
     static let europeanHeader = [
@@ -249,16 +269,19 @@ struct DialectTests {
     func mappingFileOverridesTheAliasTable(name: String, contents: String) throws {
         let scratch = try Scratch()
         // `Treatment` alone would be the technique; the mapping sends it to `ignore`.
-        let text = "Site Code,Client Number,Seen On,Therapy Given,Pain Score,Treatment\nS1,P1,2024-03-07,MFR,5,reiki\n"
+        let text =
+            "Site Code,Client Number,Seen On,Therapy Given,Pain Score,Treatment\nS1,P1,2024-03-07,MFR,5,reiki\n"
         let path = try scratch.write("a.csv", text)
         let unmapped = #expect(throws: IngestError.self) { try Ingestor.ingest(paths: [path]) }
         #expect(unmapped?.message.contains("session_date, pain_pre") == true)
         #expect(unmapped?.message.contains("'Seen On'") == true)
         let mapping = try HeaderMappingFile.load(path: try scratch.write(name, contents))
-        #expect(mapping == (try HeaderMappingFile(assignments: [
-            "client number": "patient_id", "SEEN_ON": "session_date", "Therapy-Given": "technique",
-            "Pain Score": "pain_pre", "Treatment": "IGNORE", "Site Code": "clinic_id",
-        ])))
+        #expect(
+            mapping
+                == (try HeaderMappingFile(assignments: [
+                    "client number": "patient_id", "SEEN_ON": "session_date", "Therapy-Given": "technique",
+                    "Pain Score": "pain_pre", "Treatment": "IGNORE", "Site Code": "clinic_id",
+                ])))
         let result = try Ingestor.ingest(paths: [path], options: IngestOptions(mapping: mapping))
         expectReconciles(result)
         #expect(result.quality.accepted == 1)
@@ -289,7 +312,9 @@ struct DialectTests {
             let path = try scratch.write("m.yaml", contents)
             #expect(throws: IngestError.self) { try HeaderMappingFile.load(path: path) }
         }
-        let missing = #expect(throws: IngestError.self) { try HeaderMappingFile.load(path: scratch.path("absent.json")) }
+        let missing = #expect(throws: IngestError.self) {
+            try HeaderMappingFile.load(path: scratch.path("absent.json"))
+        }
         #expect(missing?.file == scratch.path("absent.json"))
     }
 
@@ -333,7 +358,11 @@ struct DialectTests {
 
         // With the column, the option only fills blank values.
         let withColumn = try scratch.write(
-            "b.csv", CSV.file([["pain_scale": "", "pain_pre": "65"], ["pain_scale": "nrs", "pain_pre": "6", "session_number": "2"]]))
+            "b.csv",
+            CSV.file([
+                ["pain_scale": "", "pain_pre": "65"],
+                ["pain_scale": "nrs", "pain_pre": "6", "session_number": "2"],
+            ]))
         let mixed = try Ingestor.ingest(paths: [withColumn], options: IngestOptions(painScale: .vas))
         #expect(mixed.table.painPre == [6.5, 6])
         #expect(mixed.quality.vasConverted == 1)
@@ -345,7 +374,8 @@ struct DialectTests {
         let scratch = try Scratch()
         let path = try scratch.write("a.csv", "a,b|c\n1,2|3\n")
         #expect(try Inspector.inspect(path: path, rows: 0).records == [["1", "2|3"]])
-        let forced = try Inspector.inspect(path: path, rows: 0, options: IngestOptions(delimiter: UInt8(ascii: "|")))
+        let forced = try Inspector.inspect(
+            path: path, rows: 0, options: IngestOptions(delimiter: UInt8(ascii: "|")))
         #expect(forced.dialect.delimiter == UInt8(ascii: "|"))
         #expect(forced.records == [["1,2", "3"]])
     }
@@ -353,7 +383,8 @@ struct DialectTests {
     @Test func forcedEncoding() throws {
         let scratch = try Scratch()
         let utf8 = try scratch.write("a.csv", "name,text\ncafé,x\n")
-        let mojibake = try Inspector.inspect(path: utf8, rows: 0, options: IngestOptions(encoding: .windows1252))
+        let mojibake = try Inspector.inspect(
+            path: utf8, rows: 0, options: IngestOptions(encoding: .windows1252))
         #expect(mojibake.dialect.encoding == .windows1252)
         #expect(mojibake.records == [["cafÃ©", "x"]])
 
@@ -381,7 +412,8 @@ struct DialectTests {
     @Test func forcedDateFormatOverridesTheColumnsEvidence() throws {
         let scratch = try Scratch()
         let rows: [[String: String]] = [
-            ["session_date": "03/04/2024", "session_number": "1"], ["session_date": "25/04/2024", "session_number": "2"],
+            ["session_date": "03/04/2024", "session_number": "1"],
+            ["session_date": "25/04/2024", "session_number": "2"],
         ]
         let path = try scratch.write("a.csv", CSV.file(rows))
         #expect(try Ingestor.ingest(paths: [path]).files[0].slashOrder == .dmy)

@@ -30,7 +30,8 @@ struct DuplicatesAndSessionNumbersTests {
 
     static let equalAfterNormalisation: [[String: String]] = [
         ["patient_id": " P000001 "], ["technique": "Deep Tissue Massage"], ["technique": "DTM"],
-        ["pain_pre": "6.0"], ["pain_pre": "06"], ["session_date": "03/07/2024"], ["session_date": "07.03.2024"],
+        ["pain_pre": "6.0"], ["pain_pre": "06"], ["session_date": "03/07/2024"],
+        ["session_date": "07.03.2024"],
         ["session_date": "2024-3-7"], ["med_doses_per_day": "1.50"], ["cause": "Herniated disc"],
         ["sex": "female"], ["adverse_event": ""], ["duration_min": "060"], ["session_number": "+1"],
         ["pain_scale": "NRS"], ["pain_scale": ""], ["notes": ""],
@@ -48,7 +49,8 @@ struct DuplicatesAndSessionNumbersTests {
 
     static let differentInOneField: [[String: String]] = [
         ["notes": "re-entered"], ["therapist_id": "T002"], ["pain_post": ""], ["cause": ""], ["age": "46"],
-        ["session_date": "2024-03-08"], ["technique": "swedish"], ["duration_min": ""], ["pain_scale": "vas", "pain_pre": "61"],
+        ["session_date": "2024-03-08"], ["technique": "swedish"], ["duration_min": ""],
+        ["pain_scale": "vas", "pain_pre": "61"],
     ]
 
     @Test(arguments: differentInOneField)
@@ -109,7 +111,9 @@ struct DuplicatesAndSessionNumbersTests {
         #expect(result.files.map(\.duplicates) == [0, 1])
         #expect(result.files.map(\.rejected) == [0, 1])
         #expect(
-            result.issues.map { "\(URL(fileURLWithPath: $0.file).lastPathComponent):\($0.line):\($0.reason.rawValue)" } == [
+            result.issues.map {
+                "\(URL(fileURLWithPath: $0.file).lastPathComponent):\($0.line):\($0.reason.rawValue)"
+            } == [
                 "second.csv:2:duplicate_record", "second.csv:3:conflicting_session_number",
             ])
         #expect(result.issues.allSatisfy { $0.detail.contains(first) })
@@ -133,10 +137,9 @@ struct DuplicatesAndSessionNumbersTests {
         #expect(result.files.map(\.duplicates) == [0, 2])
         #expect(result.quality.accepted == 2)
         #expect(result.quality.warnings == 1)
-        withKnownIssue("warnings of the second copy's removed duplicates are kept when both paths are equal") {
-            #expect(result.issues.filter { $0.severity == .warning }.count == 1)
-            #expect(result.quality.warningsByReason == [.invalidAge: 1])
-        }
+        // The second copy's records are all duplicates, so its warnings are dropped with them.
+        #expect(result.issues.filter { $0.severity == .warning }.count == 1)
+        #expect(result.quality.warningsByReason == [.invalidAge: 1])
     }
 
     @Test func anEmptyPathListIsAnEmptyDataset() throws {
@@ -155,7 +158,8 @@ struct DuplicatesAndSessionNumbersTests {
         // Pain values name the rows: (date, pain) in file order.
         let rows: [[String: String]] = [
             ["session_date": "2024-03-20", "pain_pre": "4"], ["session_date": "2024-03-06", "pain_pre": "7"],
-            ["session_date": "2024-03-13", "pain_pre": "5"], ["session_date": "2024-03-06", "pain_pre": "6.5"],
+            ["session_date": "2024-03-13", "pain_pre": "5"],
+            ["session_date": "2024-03-06", "pain_pre": "6.5"],
             ["patient_id": "P2", "session_date": "2024-01-01", "pain_pre": "9"],
             ["session_date": "2024-03-13", "pain_pre": "5"],  // a duplicate: not numbered
         ]
@@ -165,7 +169,9 @@ struct DuplicatesAndSessionNumbersTests {
         #expect(result.issues.map(\.reason) == [.duplicateRecord])
         #expect(result.issues.map(\.record) == [6])
         var numbered: [Double: Int32] = [:]
-        for index in 0..<result.table.count { numbered[result.table.painPre[index]] = result.table.sessionNumber[index] }
+        for index in 0..<result.table.count {
+            numbered[result.table.painPre[index]] = result.table.sessionNumber[index]
+        }
         #expect(numbered == [7: 1, 6.5: 2, 5: 3, 4: 4, 9: 1])
         #expect(result.table.courseCount == 2)
     }
@@ -173,16 +179,68 @@ struct DuplicatesAndSessionNumbersTests {
     @Test func derivedNumbersSpanFilesOfOneCourse() throws {
         let scratch = try Scratch()
         let first = try scratch.write(
-            "a.csv", CSV.file([["session_date": "2024-03-13", "pain_pre": "5"]], columns: Self.withoutNumbers))
+            "a.csv",
+            CSV.file([["session_date": "2024-03-13", "pain_pre": "5"]], columns: Self.withoutNumbers))
         let second = try scratch.write(
             "b.csv",
             CSV.file(
-                [["session_date": "2024-03-06", "pain_pre": "7"], ["session_date": "2024-03-20", "pain_pre": "3"]],
+                [
+                    ["session_date": "2024-03-06", "pain_pre": "7"],
+                    ["session_date": "2024-03-20", "pain_pre": "3"],
+                ],
                 columns: Self.withoutNumbers))
         let result = try Ingestor.ingest(paths: [first, second])
         expectReconciles(result)
         #expect(result.table.sessionNumber == [1, 2, 3])
         #expect(result.table.painPre == [7, 5, 3])
+    }
+
+    @Test func withoutNumbersACopyOfAnyEarlierRecordIsADuplicate() throws {
+        // Two different visits on one day (both kept: without a session_number column
+        // they are not conflicts), then the export repeated: both copies are duplicates.
+        let scratch = try Scratch()
+        let morning: [String: String] = ["session_date": "2024-03-06", "pain_pre": "7", "notes": "am"]
+        let evening: [String: String] = ["session_date": "2024-03-06", "pain_pre": "6", "notes": "pm"]
+        let path = try scratch.write(
+            "a.csv", CSV.file([morning, evening, morning, evening], columns: Self.withoutNumbers))
+        let result = try Ingestor.ingest(paths: [path])
+        expectReconciles(result)
+        #expect(result.issues.filter { $0.record == 3 }.map(\.reason) == [.duplicateRecord])
+        // Each row is compared with every earlier row of its (course, date) group, not only
+        // the first, so the copy of the evening visit is a duplicate too.
+        #expect(result.issues.map(\.reason) == [.duplicateRecord, .duplicateRecord])
+        #expect(result.table.sessionNumber == [1, 2])
+    }
+
+    @Test func aCourseSplitOverFilesWithAndWithoutNumbersKeepsUniqueSessionNumbers() throws {
+        // One course: sessions 1 and 2 numbered in one export; a later export of the same
+        // course has no session_number column, repeats session 2 and adds a third visit.
+        let scratch = try Scratch()
+        let numbered = try scratch.write(
+            "a.csv",
+            CSV.file([
+                ["session_date": "2024-03-06", "pain_pre": "7"],
+                ["session_date": "2024-03-13", "pain_pre": "5", "session_number": "2"],
+            ]))
+        let unnumbered = try scratch.write(
+            "b.csv",
+            CSV.file(
+                [
+                    ["session_date": "2024-03-13", "pain_pre": "5"],
+                    ["session_date": "2024-03-20", "pain_pre": "4"],
+                ],
+                columns: Self.withoutNumbers))
+        let result = try Ingestor.ingest(paths: [numbered, unnumbered])
+        expectReconciles(result)
+        let numbers = result.table.sessionNumber
+        withKnownIssue(
+            "numbers derived for the unnumbered file restart at 1 and collide with the numbered file's"
+        ) {
+            #expect(
+                Set(numbers).count == numbers.count,
+                "session numbers \(numbers), pain \(result.table.painPre)")
+            #expect(result.files[1].duplicates == 1)
+        }
     }
 
     // MARK: Slash-date order from the whole column
@@ -233,7 +291,11 @@ struct DuplicatesAndSessionNumbersTests {
         let issue = try #require(result.issues.first)
         #expect((issue.line, issue.record, issue.field) == (3, 2, "session_date"))
         #expect(issue.value == "03/25/2024")
-        #expect(result.table.day == [foundationDay(2024, 3, 25), foundationDay(2024, 3, 26), foundationDay(2024, 4, 2), foundationDay(2024, 3, 2)])
+        #expect(
+            result.table.day == [
+                foundationDay(2024, 3, 25), foundationDay(2024, 3, 26), foundationDay(2024, 4, 2),
+                foundationDay(2024, 3, 2),
+            ])
     }
 
     @Test func theRejectedValueOfAnInvalidSlashDateIsTheRawValue() throws {
@@ -252,7 +314,11 @@ struct DuplicatesAndSessionNumbersTests {
         let scratch = try Scratch()
         let dayFirst = try scratch.write("a.csv", Self.slashFile(["03/04/2024", "20/04/2024"]))
         let monthFirst = try scratch.write(
-            "b.csv", CSV.file([["patient_id": "P2", "session_date": "03/04/2024"], ["patient_id": "P2", "session_date": "04/20/2024", "session_number": "2"]]))
+            "b.csv",
+            CSV.file([
+                ["patient_id": "P2", "session_date": "03/04/2024"],
+                ["patient_id": "P2", "session_date": "04/20/2024", "session_number": "2"],
+            ]))
         let result = try Ingestor.ingest(paths: [dayFirst, monthFirst])
         expectReconciles(result)
         #expect(result.files.map(\.slashOrder) == [.dmy, .mdy])
@@ -268,16 +334,15 @@ struct DuplicatesAndSessionNumbersTests {
         // for its technique, and still shows that the file writes day first.
         let scratch = try Scratch()
         let rows: [[String: String]] = [
-            ["session_date": "03/04/2024"], ["session_date": "25/04/2024", "session_number": "2", "technique": "reiki"],
+            ["session_date": "03/04/2024"],
+            ["session_date": "25/04/2024", "session_number": "2", "technique": "reiki"],
         ]
         let path = try scratch.write("a.csv", CSV.file(rows))
         let result = try Ingestor.ingest(paths: [path])
         expectReconciles(result)
         let inspection = try Inspector.inspect(path: path, rows: 0)
         #expect(inspection.dateFormatDescription.hasPrefix("DD/MM/YYYY"))
-        withKnownIssue("slash evidence is only collected from accepted records") {
-            #expect(result.files[0].slashOrder == .dmy)
-            #expect(result.table.day == [foundationDay(2024, 4, 3)])
-        }
+        #expect(result.files[0].slashOrder == .dmy)
+        #expect(result.table.day == [foundationDay(2024, 4, 3)])
     }
 }

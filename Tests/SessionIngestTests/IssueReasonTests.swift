@@ -55,7 +55,8 @@ struct IssueReasonTests {
         case .invalidPain: return field("pain_pre", "n/a")
         case .painOutOfRange: return field("pain_pre", "10.5")
         case .conflictingSessionNumber:
-            let (text, line, record) = file(target: CSV.row(["pain_pre": "8", "notes": "re-entered"]), base: CSV.row())
+            let (text, line, record) = file(
+                target: CSV.row(["pain_pre": "8", "notes": "re-entered"]), base: CSV.row())
             return Case(text: text, line: line, record: record, field: "session_number", value: "1")
         case .duplicateRecord:
             let (text, line, record) = file(target: CSV.row(), base: CSV.row())
@@ -184,6 +185,19 @@ struct IssueReasonTests {
         #expect(result.table.painPre == [6])
     }
 
+    @Test func longValuesAreCutTo200Characters() throws {
+        let scratch = try Scratch()
+        let technique = String(repeating: "é", count: 150) + String(repeating: "x", count: 150)
+        let result = try Ingestor.ingest(paths: [
+            try scratch.write("a.csv", CSV.file([["technique": technique]]))
+        ])
+        let value = try #require(result.issues.first?.value)
+        #expect(value == String(technique.prefix(200)) + "…")
+        let short = String(repeating: "漢", count: 200)
+        let exact = try Ingestor.ingest(paths: [try scratch.write("b.csv", CSV.file([["technique": short]]))])
+        #expect(exact.issues.first?.value == short)
+    }
+
     struct Boundary: Sendable, CustomTestStringConvertible {
         var field: String
         var value: String
@@ -192,13 +206,15 @@ struct IssueReasonTests {
     }
 
     @Test(arguments: [
-        Boundary(field: "pain_pre", value: "0", reason: nil), Boundary(field: "pain_pre", value: "10", reason: nil),
+        Boundary(field: "pain_pre", value: "0", reason: nil),
+        Boundary(field: "pain_pre", value: "10", reason: nil),
         Boundary(field: "pain_pre", value: "10.0", reason: nil),
         Boundary(field: "pain_pre", value: "10.01", reason: .painOutOfRange),
         Boundary(field: "pain_pre", value: "-0.5", reason: .painOutOfRange),
         Boundary(field: "pain_pre", value: "1e1", reason: .invalidPain),
         Boundary(field: "pain_pre", value: " 7 ", reason: nil),
-        Boundary(field: "pain_post", value: "0", reason: nil), Boundary(field: "pain_post", value: "10", reason: nil),
+        Boundary(field: "pain_post", value: "0", reason: nil),
+        Boundary(field: "pain_post", value: "10", reason: nil),
         Boundary(field: "pain_post", value: "10.5", reason: .painPostOutOfRange),
         Boundary(field: "session_number", value: "+3", reason: nil),
         Boundary(field: "session_number", value: "-1", reason: .invalidSessionNumber),

@@ -62,9 +62,11 @@ enum CSV {
 
     /// A field as RFC 4180 writes it: quoted only when it has to be.
     static func field(_ value: String, delimiter: Character = ",") -> String {
-        let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.unicodeScalars.contains {
-            $0 == "\r" || $0 == "\n"
-        }
+        let needsQuotes =
+            value.contains(delimiter) || value.contains("\"")
+            || value.unicodeScalars.contains {
+                $0 == "\r" || $0 == "\n"
+            }
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -86,7 +88,8 @@ enum CSV {
         _ rows: [[String: String]], columns: [String] = canonicalColumns, delimiter: Character = ",",
         ending: String = "\n"
     ) -> String {
-        ([header(columns, delimiter: delimiter)] + rows.map { row($0, columns: columns, delimiter: delimiter) })
+        ([header(columns, delimiter: delimiter)]
+            + rows.map { row($0, columns: columns, delimiter: delimiter) })
             .map { $0 + ending }.joined()
     }
 }
@@ -99,30 +102,47 @@ func foundationDay(_ year: Int, _ month: Int, _ day: Int) -> Int32 {
     return Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
 }
 
-/// Checks every way the counts of a result must agree with each other.
-func expectReconciles(_ result: IngestResult, sourceLocation: SourceLocation = #_sourceLocation) {
-    let quality = result.quality
-    #expect(quality.reconciles, "records \(quality.records) ≠ accepted + rejected + duplicates", sourceLocation: sourceLocation)
-    #expect(quality.files == result.files.count, sourceLocation: sourceLocation)
-    for file in result.files {
-        #expect(
-            file.records == file.accepted + file.rejected + file.duplicates,
-            "\(file.path): \(file.records) ≠ \(file.accepted) + \(file.rejected) + \(file.duplicates)",
-            sourceLocation: sourceLocation)
-        #expect(file.accepted >= 0 && file.warned <= file.accepted, sourceLocation: sourceLocation)
+/// Checks every way the counts of a result must agree with each other; true when all do.
+@discardableResult
+func expectReconciles(_ result: IngestResult, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    var ok = true
+    func check(_ condition: Bool, _ comment: @autoclosure () -> String) {
+        if !condition {
+            Issue.record(Comment(rawValue: comment()), sourceLocation: sourceLocation)
+            ok = false
+        }
     }
-    #expect(quality.records == result.files.reduce(0) { $0 + $1.records }, sourceLocation: sourceLocation)
-    #expect(quality.accepted == result.files.reduce(0) { $0 + $1.accepted }, sourceLocation: sourceLocation)
-    #expect(quality.rejected == result.files.reduce(0) { $0 + $1.rejected }, sourceLocation: sourceLocation)
-    #expect(quality.duplicates == result.files.reduce(0) { $0 + $1.duplicates }, sourceLocation: sourceLocation)
-    #expect(quality.accepted == result.table.count, sourceLocation: sourceLocation)
+    let quality = result.quality
+    check(
+        quality.reconciles,
+        "records \(quality.records) ≠ accepted \(quality.accepted) + rejected \(quality.rejected) + duplicates \(quality.duplicates)"
+    )
+    check(quality.files == result.files.count, "files")
+    for file in result.files {
+        check(
+            file.records == file.accepted + file.rejected + file.duplicates,
+            "\(file.path): \(file.records) ≠ \(file.accepted) + \(file.rejected) + \(file.duplicates)")
+        check(
+            file.accepted >= 0 && file.warned <= file.accepted,
+            "\(file.path): accepted \(file.accepted), warned \(file.warned)")
+    }
+    check(quality.records == result.files.reduce(0) { $0 + $1.records }, "records ≠ sum over files")
+    check(quality.accepted == result.files.reduce(0) { $0 + $1.accepted }, "accepted ≠ sum over files")
+    check(quality.rejected == result.files.reduce(0) { $0 + $1.rejected }, "rejected ≠ sum over files")
+    check(quality.duplicates == result.files.reduce(0) { $0 + $1.duplicates }, "duplicates ≠ sum over files")
+    check(quality.warnings == result.files.reduce(0) { $0 + $1.warned }, "warnings ≠ sum over files")
+    check(
+        quality.accepted == result.table.count,
+        "accepted \(quality.accepted) ≠ table rows \(result.table.count)")
     let errors = result.issues.filter { $0.severity == .error }.count
     let duplicates = result.issues.filter { $0.severity == .duplicate }.count
-    #expect(errors == quality.rejected, sourceLocation: sourceLocation)
-    #expect(duplicates == quality.duplicates, sourceLocation: sourceLocation)
-    #expect(quality.rejectedByReason.values.reduce(0, +) == quality.rejected, sourceLocation: sourceLocation)
+    check(errors == quality.rejected, "error issues \(errors) ≠ rejected \(quality.rejected)")
+    check(
+        duplicates == quality.duplicates, "duplicate issues \(duplicates) ≠ duplicates \(quality.duplicates)")
+    check(quality.rejectedByReason.values.reduce(0, +) == quality.rejected, "rejectedByReason ≠ rejected")
     let warnings = result.issues.filter { $0.severity == .warning }.count
-    #expect(quality.warningsByReason.values.reduce(0, +) == warnings, sourceLocation: sourceLocation)
+    check(quality.warningsByReason.values.reduce(0, +) == warnings, "warningsByReason ≠ warning issues")
+    return ok
 }
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64), so that every
@@ -148,5 +168,7 @@ struct SplitMix64: RandomNumberGenerator {
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+    }
 }
