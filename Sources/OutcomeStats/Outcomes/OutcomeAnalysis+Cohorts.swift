@@ -3,12 +3,12 @@ import SessionModel
 extension OutcomeAnalysis {
     /// Every technique within every cohort, compared with the reference technique in the
     /// same cohort (Welch, and OLS adjusted for baseline pain), Holm-adjusted per cohort.
-    func cohortComparisons(_ courses: Courses, _ analysable: [Int32]) -> [CohortComparison] {
+    func cohortComparisons(_ dimension: CohortDimension, _ courses: Courses, _ analysable: [Int32])
+        -> [CohortComparison]
+    {
         var rows: [CohortComparison] = []
-        for dimension in CohortDimension.allCases {
-            for (cohort, members) in cohorts(dimension, courses, analysable) {
-                rows += comparisons(dimension, cohort, members, courses)
-            }
+        for (cohort, members) in cohorts(dimension, courses, analysable) {
+            rows += comparisons(dimension, cohort, members, courses)
         }
         return rows
     }

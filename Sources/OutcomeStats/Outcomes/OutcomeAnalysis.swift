@@ -1,4 +1,5 @@
 public import SessionModel
+import Dispatch
 
 /// Every outcome figure of a dataset (METRICS.md §2–4), computed from the session table.
 ///
@@ -47,21 +48,35 @@ public struct OutcomeAnalysis: Sendable {
             analysable.append(Int32(course))
         }
         let groups = TechniqueGroup.primaryGroups.filter { byGroup[$0] != nil }
-        for group in groups + [.all] {
-            let members = group == .all ? analysable : byGroup[group]!
-            techniqueOutcomes.append(techniqueOutcome(group, members, courses))
-            survivalCurves.append(survivalCurve(group, members, courses))
-            responderCurves.append(responderCurve(group, members, courses))
+        let (members, all) = (byGroup, analysable)
+
+        // The cohort dimensions are independent of each other and of the other tables: run
+        // them on all cores. Each job fills its own slot and slots are read in a fixed
+        // order, so the result does not depend on scheduling.
+        let dimensions = CohortDimension.allCases
+        let context = self
+        let slots = JobSlots(count: dimensions.count + 1)
+        DispatchQueue.concurrentPerform(iterations: dimensions.count + 1) { job in
+            if job < dimensions.count {
+                slots.store(job, .cohorts(context.cohortComparisons(dimensions[job], courses, all)))
+                return
+            }
+            var tables = context
+            for group in groups + [.all] where !all.isEmpty {
+                let cell = group == .all ? all : members[group]!
+                tables.techniqueOutcomes.append(tables.techniqueOutcome(group, cell, courses))
+                tables.survivalCurves.append(tables.survivalCurve(group, cell, courses))
+                tables.responderCurves.append(tables.responderCurve(group, cell, courses))
+            }
+            tables.techniqueSessions = Self.techniqueSessions(table, settings)
+            tables.sessionTrend = tables.sessionTrend(table, courses, groups: groups)
+            tables.medicationOutcomes = tables.medicationOutcomes(courses)
+            slots.store(job, .tables(tables))
         }
-        if analysable.isEmpty {
-            techniqueOutcomes.removeAll()
-            survivalCurves.removeAll()
-            responderCurves.removeAll()
+        if case .tables(let tables)? = slots.value(dimensions.count) { self = tables }
+        for job in dimensions.indices {
+            if case .cohorts(let rows)? = slots.value(job) { cohortComparisons += rows }
         }
-        techniqueSessions = Self.techniqueSessions(table, settings)
-        sessionTrend = sessionTrend(table, courses, groups: groups)
-        medicationOutcomes = medicationOutcomes(courses)
-        cohortComparisons = cohortComparisons(courses, analysable)
     }
 
     private static func flow(_ courses: Courses) -> CourseFlow {
@@ -238,4 +253,21 @@ public struct ResponderCurve: Sendable {
     public var suppressed: Bool
     /// `proportions[t]`: share of courses with pct_change ≥ t.
     public var proportions: [Double]
+}
+
+/// One result slot per parallel job, written by that job and read after all have finished
+/// (`concurrentPerform` returns only then, which orders the accesses).
+private final class JobSlots: @unchecked Sendable {
+    enum Result {
+        case cohorts([CohortComparison])
+        case tables(OutcomeAnalysis)
+    }
+
+    private var results: [Result?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ result: Result) { results[index] = result }
+
+    func value(_ index: Int) -> Result? { results[index] }
 }
