@@ -3,13 +3,17 @@ public import SessionModel
 /// One row of `rejects.csv`: a rejected, warned or duplicate record and why.
 public struct RecordIssue: Sendable, Equatable {
     public init(
-        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String, detail: String
+        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String,
+        detail: String
     ) {
-        self.init(file: file, line: line, record: record, reason: reason, field: field, value: value, detail: detail, fileIndex: 0)
+        self.init(
+            file: file, line: line, record: record, reason: reason, field: field, value: value,
+            detail: detail, fileIndex: 0)
     }
 
     init(
-        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String, detail: String,
+        file: String, line: Int, record: Int, reason: RejectReason, field: String, value: String,
+        detail: String,
         fileIndex: Int
     ) {
         self.file = file

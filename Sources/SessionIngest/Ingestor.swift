@@ -112,7 +112,9 @@ public enum Ingestor {
 
     private static func painScaleDescription(_ mapping: HeaderMapping, _ options: IngestOptions) -> String {
         let fallback = options.painScale.map { "\($0.rawValue) (--pain-scale)" } ?? "nrs (default)"
-        if mapping.column(of: .painScale) != nil { return "per row (pain_scale column); blank rows: \(fallback)" }
+        if mapping.column(of: .painScale) != nil {
+            return "per row (pain_scale column); blank rows: \(fallback)"
+        }
         return fallback
     }
 }

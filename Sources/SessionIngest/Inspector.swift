@@ -73,7 +73,8 @@ extension Inspector {
 /// Reads any CSV file for `outcomes inspect`, session export or not.
 public enum Inspector {
     /// Inspects `path`, keeping the first `rows` data records (0: all).
-    public static func inspect(path: String, rows: Int, options: IngestOptions = IngestOptions()) throws(IngestError)
+    public static func inspect(path: String, rows: Int, options: IngestOptions = IngestOptions())
+        throws(IngestError)
         -> Inspection
     {
         let dialect = try DialectSniffer.sniff(path: path, options: options)
@@ -82,7 +83,9 @@ public enum Inspector {
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding,
             skipBytes: dialect.hasByteOrderMark ? 3 : 0, collector: collector, sink: &sink)
-        guard feed.sawHeader else { throw IngestError(file: path, message: "the file holds only blank lines: no header") }
+        guard feed.sawHeader else {
+            throw IngestError(file: path, message: "the file holds only blank lines: no header")
+        }
         let mapping = try? HeaderMapping(headers: sink.header, file: path, mapping: options.mapping)
         let fields = mapping?.fields ?? sink.header.map { SessionField.headerKeys[ASCII.normalizedKey($0)] }
         let dates: String

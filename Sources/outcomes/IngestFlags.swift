@@ -4,7 +4,8 @@ import SessionModel
 
 /// The flags that override what ingest detects, shared by every command.
 struct IngestFlags: ParsableArguments {
-    @Option(help: ArgumentHelp("Field delimiter: ',', ';', tab or '|' (default: detected).", valueName: "char"))
+    @Option(
+        help: ArgumentHelp("Field delimiter: ',', ';', tab or '|' (default: detected).", valueName: "char"))
     var delimiter: String?
 
     @Option(help: ArgumentHelp("Encoding: utf-8 or windows-1252 (default: detected).", valueName: "name"))

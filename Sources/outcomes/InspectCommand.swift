@@ -52,14 +52,17 @@ struct InspectCommand: ParsableCommand {
         let width = min(40, inspection.header.map(\.count).max() ?? 0)
         for (index, header) in inspection.header.enumerated() {
             let field = inspection.fields[index]?.rawValue ?? "(not mapped: ignored)"
-            let padded = header.count < width ? header + String(repeating: " ", count: width - header.count) : header
+            let padded =
+                header.count < width ? header + String(repeating: " ", count: width - header.count) : header
             out += "  \(String(index + 1).leftPadded(4))  \(padded)  -> \(field)\n"
         }
         let missing = SessionField.required.filter { !inspection.fields.contains($0) }
-        out += "required fields missing: \(missing.isEmpty ? "none" : missing.map(\.rawValue).joined(separator: ", "))\n"
+        out +=
+            "required fields missing: \(missing.isEmpty ? "none" : missing.map(\.rawValue).joined(separator: ", "))\n"
         if !inspection.syntaxErrorLines.isEmpty {
             let lines = inspection.syntaxErrorLines.prefix(20).map(String.init).joined(separator: ", ")
-            out += "CSV syntax errors on lines: \(lines)\(inspection.syntaxErrorLines.count > 20 ? ", …" : "")\n"
+            out +=
+                "CSV syntax errors on lines: \(lines)\(inspection.syntaxErrorLines.count > 20 ? ", …" : "")\n"
         }
         let shown = inspection.records.count
         out += "records (\(inspection.truncated ? "first \(shown)" : "all \(shown)")):\n"
@@ -80,18 +83,22 @@ struct InspectCommand: ParsableCommand {
             ("decimal_comma", dialect.decimalComma ? "true" : "false"),
             ("date_format", JSONText.string(inspection.dateFormatDescription)),
             ("pain_scale", JSONText.string(inspection.painScaleDescription)),
-            ("syntax_error_lines", "[" + inspection.syntaxErrorLines.map(String.init).joined(separator: ",") + "]"),
+            (
+                "syntax_error_lines",
+                "[" + inspection.syntaxErrorLines.map(String.init).joined(separator: ",") + "]"
+            ),
         ])
         let header = "[" + inspection.header.map(JSONText.string).joined(separator: ",") + "]"
         var seen = Set<String>()
         var mappingPairs: [(String, String)] = []
         for (index, name) in inspection.header.enumerated() where seen.insert(name).inserted {
-            mappingPairs.append((name, inspection.fields[index].map { JSONText.string($0.rawValue) } ?? "null"))
+            mappingPairs.append(
+                (name, inspection.fields[index].map { JSONText.string($0.rawValue) } ?? "null"))
         }
         let records =
             "["
             + inspection.records.map { "[" + $0.map(JSONText.string).joined(separator: ",") + "]" }
-                .joined(separator: ",\n ") + "]"
+            .joined(separator: ",\n ") + "]"
         return JSONText.object([
             ("dialect", dialectObject), ("header", header), ("mapping", JSONText.object(mappingPairs)),
             ("records", records),

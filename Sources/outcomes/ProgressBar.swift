@@ -11,7 +11,8 @@ enum ProgressBar {
     static func start(for paths: [String]) -> IngestProgress? {
         guard Terminal.stderrIsTerminal, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
         let total = paths.reduce(Int64(0)) { sum, path in
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?
+                .int64Value
             return sum + (size ?? 0)
         }
         guard total >= minimumBytes else { return nil }
@@ -20,7 +21,8 @@ enum ProgressBar {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            Terminal.status("\r\u{1B}[2Kreading [\(bar)] \(Int(fraction * 100))%  \(done >> 20)/\(total >> 20) MiB")
+            Terminal.status(
+                "\r\u{1B}[2Kreading [\(bar)] \(Int(fraction * 100))%  \(done >> 20)/\(total >> 20) MiB")
         }
     }
 

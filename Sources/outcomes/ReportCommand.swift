@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OutcomeReport
 import OutcomeStats
 import SessionIngest
@@ -34,7 +34,10 @@ struct ReportCommand: ParsableCommand {
         help: "Suppress cells built from fewer courses than this; 0 turns suppression off.")
     var minCell = 11
 
-    @Option(help: ArgumentHelp("Technique to compare the others with (default: the one with the most complete courses).", valueName: "technique"))
+    @Option(
+        help: ArgumentHelp(
+            "Technique to compare the others with (default: the one with the most complete courses).",
+            valueName: "technique"))
     var reference: String?
 
     @Option(
@@ -74,9 +77,13 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--responder-threshold must be above 0 and at most 100")
         }
         settings.responderThreshold = responderThreshold
-        guard (1...1000).contains(maxSession) else { throw ValidationError("--max-session must be 1 to 1000") }
+        guard (1...1000).contains(maxSession) else {
+            throw ValidationError("--max-session must be 1 to 1000")
+        }
         settings.maximumSession = maxSession
-        let parts = chronicityCutoffs.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = chronicityCutoffs.split(separator: ",").map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
         guard parts.count == 2, let first = parts[0], let second = parts[1], first >= 0, first < second else {
             throw ValidationError("--chronicity-cutoffs must be two increasing numbers of weeks, e.g. 6,12")
         }

@@ -52,7 +52,8 @@ struct ValidateCommand: ParsableCommand {
         for file in result.files {
             let dialect = file.dialect
             out += "\(file.path): \(dialect.encoding.rawValue)\(dialect.hasByteOrderMark ? "+BOM" : ""), "
-            out += "'\(dialect.delimiterName)', \(dialect.lineEnding.rawValue), dates \(file.dateFormatDescription), "
+            out +=
+                "'\(dialect.delimiterName)', \(dialect.lineEnding.rawValue), dates \(file.dateFormatDescription), "
             out += "pain \(file.painScaleDescription)\n"
             out += "  \(file.records) records: \(file.accepted) accepted (\(file.warned) with warnings), "
             out += "\(file.rejected) rejected, \(file.duplicates) duplicates"
@@ -64,19 +65,22 @@ struct ValidateCommand: ParsableCommand {
         }
         let quality = result.quality
         if result.files.count > 1 {
-            out += "total: \(quality.records) records: \(quality.accepted) accepted (\(quality.warnings) with warnings), "
+            out +=
+                "total: \(quality.records) records: \(quality.accepted) accepted (\(quality.warnings) with warnings), "
             out += "\(quality.rejected) rejected, \(quality.duplicates) duplicates\n"
         }
         if !quality.rejectedByReason.isEmpty {
             out += "rejected by reason:\n"
             for reason in quality.rejectedByReason.keys.sorted() {
-                out += "  \(reason.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(quality.rejectedByReason[reason]!)\n"
+                out +=
+                    "  \(reason.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(quality.rejectedByReason[reason]!)\n"
             }
         }
         if !quality.warningsByReason.isEmpty {
             out += "warnings by reason:\n"
             for reason in quality.warningsByReason.keys.sorted() {
-                out += "  \(reason.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(quality.warningsByReason[reason]!)\n"
+                out +=
+                    "  \(reason.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(quality.warningsByReason[reason]!)\n"
             }
         }
         return out

@@ -26,12 +26,14 @@ struct EscapingTests {
     }
 
     @Test func tablesAreCRLFTerminated() {
-        let table = CSVTable(header: ["a", "b"], rows: [[.integer(1), .boolean(true)], [.integer(nil), .text("x")]])
+        let table = CSVTable(
+            header: ["a", "b"], rows: [[.integer(1), .boolean(true)], [.integer(nil), .text("x")]])
         #expect(table.rendered() == "a,b\r\n1,true\r\n,x\r\n")
     }
 
     @Test(arguments: [
-        ("A|B", "A\\|B"), ("`code`", "\\`code\\`"), ("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"), ("a & b", "a &amp; b"),
+        ("A|B", "A\\|B"), ("`code`", "\\`code\\`"), ("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"),
+        ("a & b", "a &amp; b"),
         ("two\nlines", "two lines"), ("snake_case", "snake\\_case"), ("*x*", "\\*x\\*"),
     ])
     func markdownCellsCannotBreakTables(input: String, expected: String) {

@@ -81,7 +81,8 @@ struct ReferenceReportTests {
         Output(
             file: "cohort_comparison.csv",
             specColumns: [
-                "dimension", "cohort", "technique", "courses", "mean_change", "change_ci_low", "change_ci_high",
+                "dimension", "cohort", "technique", "courses", "mean_change", "change_ci_low",
+                "change_ci_high",
                 "responder_rate", "diff_vs_reference", "diff_ci_low", "diff_ci_high", "p_value", "p_holm",
                 "adjusted_diff", "adjusted_ci_low", "adjusted_ci_high", "suppressed",
             ],
@@ -156,10 +157,14 @@ struct ReferenceReportTests {
         // Header: both start with the METRICS.md §4 columns in order; every column the
         // reference writes (including its trailing extras) exists in the Swift header.
         let spec = output.specColumns
-        #expect(Array(referenceHeader.prefix(spec.count)) == spec, "\(label): reference header \(referenceHeader)")
+        #expect(
+            Array(referenceHeader.prefix(spec.count)) == spec, "\(label): reference header \(referenceHeader)"
+        )
         #expect(Array(swiftHeader.prefix(spec.count)) == spec, "\(label): Swift header \(swiftHeader)")
         var swiftColumn: [String: Int] = [:]
-        for (index, name) in swiftHeader.enumerated() where swiftColumn[name] == nil { swiftColumn[name] = index }
+        for (index, name) in swiftHeader.enumerated() where swiftColumn[name] == nil {
+            swiftColumn[name] = index
+        }
         let missing = referenceHeader.filter { swiftColumn[$0] == nil }
         #expect(missing.isEmpty, "\(label): Swift header \(swiftHeader) lacks reference columns \(missing)")
 
@@ -182,7 +187,9 @@ struct ReferenceReportTests {
 
         // Cells, row by row (matched by key), column by column (matched by name).
         var swiftByKey: [String: [String]] = [:]
-        for (rowKey, row) in zip(swiftKeys, swiftBody) where swiftByKey[rowKey] == nil { swiftByKey[rowKey] = row }
+        for (rowKey, row) in zip(swiftKeys, swiftBody) where swiftByKey[rowKey] == nil {
+            swiftByKey[rowKey] = row
+        }
         var result = Comparison()
         for (rowKey, referenceRow) in zip(referenceKeys, referenceBody) {
             guard let swiftRow = swiftByKey[rowKey] else { continue }
@@ -199,7 +206,8 @@ struct ReferenceReportTests {
                 if agrees {
                     if let relative, relative > result.largestRelative {
                         result.largestRelative = relative
-                        result.largestAt = "row \(rowKey) column \(column): Swift '\(actual)' vs reference '\(expected)'"
+                        result.largestAt =
+                            "row \(rowKey) column \(column): Swift '\(actual)' vs reference '\(expected)'"
                     }
                     continue
                 }

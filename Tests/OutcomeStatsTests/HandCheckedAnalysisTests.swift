@@ -23,12 +23,17 @@ struct HandCheckedAnalysisTests {
     static func table() -> SessionTable {
         var table = SessionTable()
         table.clinicNames = ["", "north"]
-        func add(_ course: UInt32, _ number: Int32, _ technique: Technique, _ pain: Double, meds: Double = .nan,
-                 post: Double = .nan, adverse: AdverseEvent = .none) {
-            table.append(SessionRow(
-                clinic: 1, course: course, sessionNumber: number, day: Int32(number), technique: technique,
-                painPre: pain, painPost: post, medDosesPerDay: meds, cause: .herniatedDisc, symptomOnsetWeeks: 8,
-                age: 50, sex: .female, adverseEvent: adverse))
+        func add(
+            _ course: UInt32, _ number: Int32, _ technique: Technique, _ pain: Double, meds: Double = .nan,
+            post: Double = .nan, adverse: AdverseEvent = .none
+        ) {
+            table.append(
+                SessionRow(
+                    clinic: 1, course: course, sessionNumber: number, day: Int32(number),
+                    technique: technique,
+                    painPre: pain, painPost: post, medDosesPerDay: meds, cause: .herniatedDisc,
+                    symptomOnsetWeeks: 8,
+                    age: 50, sex: .female, adverseEvent: adverse))
         }
         add(0, 1, .deepTissue, 8, meds: 2, post: 6)
         add(0, 2, .deepTissue, 6, post: 5, adverse: .soreness)
@@ -59,8 +64,11 @@ struct HandCheckedAnalysisTests {
 
     @Test func courseFlow() {
         let flow = Self.analysis().flow
-        #expect(flow == CourseFlow(
-            courses: 8, complete: 7, incomplete: 1, noBaselinePain: 1, singleSession: 1, analysable: 5, medication: 2))
+        #expect(
+            flow
+                == CourseFlow(
+                    courses: 8, complete: 7, incomplete: 1, noBaselinePain: 1, singleSession: 1,
+                    analysable: 5, medication: 2))
     }
 
     @Test func referenceIsTheTechniqueWithMostCompleteCourses() {

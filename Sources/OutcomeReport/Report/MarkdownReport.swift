@@ -39,13 +39,16 @@ struct MarkdownReport {
         out += ": \(ingest.quality.accepted) accepted sessions in \(flow.courses) courses, "
         out += "\(flow.analysable) of which enter the course-level figures. "
         if let all = analysis.techniqueOutcomes.first(where: { $0.group == .all }), !all.suppressed {
-            out += "Across them, pain fell by a mean of \(Markdown.interval(all.change.mean, all.change.low, all.change.high)) "
+            out +=
+                "Across them, pain fell by a mean of \(Markdown.interval(all.change.mean, all.change.low, all.change.high)) "
             out += "points on the 0–10 scale from session 1 to the last session, and "
             out += "\(Markdown.percent(all.responderRate.proportion)) of courses improved by at least "
             out += "\(Markdown.number(settings.responderThreshold, 0))%."
         }
         out += "\n\nSmall cells: figures built from fewer than \(settings.minimumCellSize) courses are "
-        out += settings.minimumCellSize > 0 ? "suppressed (shown as `\(band)`).\n\n" : "not suppressed (`--min-cell 0`).\n\n"
+        out +=
+            settings.minimumCellSize > 0
+            ? "suppressed (shown as `\(band)`).\n\n" : "not suppressed (`--min-cell 0`).\n\n"
         return out
     }
 
@@ -55,14 +58,17 @@ struct MarkdownReport {
             let dialect = file.dialect
             return [
                 file.path, dialect.encoding.rawValue + (dialect.hasByteOrderMark ? " + BOM" : ""),
-                dialect.delimiterName, dialect.lineEnding.rawValue, file.dateFormatDescription, file.painScaleDescription,
+                dialect.delimiterName, dialect.lineEnding.rawValue, file.dateFormatDescription,
+                file.painScaleDescription,
                 String(file.records), String(file.accepted), String(file.warned), String(file.rejected),
                 String(file.duplicates),
             ]
         }
         out += Markdown.table(
-            ["File", "Encoding", "Delimiter", "Line ending", "Dates", "Pain scale", "Records", "Accepted",
-             "With warnings", "Rejected", "Duplicates"],
+            [
+                "File", "Encoding", "Delimiter", "Line ending", "Dates", "Pain scale", "Records", "Accepted",
+                "With warnings", "Rejected", "Duplicates",
+            ],
             rows, rightAligned: [6, 7, 8, 9, 10])
         let quality = ingest.quality
         let flow = analysis.flow
@@ -84,15 +90,21 @@ struct MarkdownReport {
         }
         out += Markdown.table(["Course flow", "Count"], flowRows, rightAligned: [1])
         if !quality.rejectedByReason.isEmpty || !quality.warningsByReason.isEmpty {
-            out += "\nRejected records and warnings by reason (details in `rejects.csv`, the data steward's file):\n\n"
+            out +=
+                "\nRejected records and warnings by reason (details in `rejects.csv`, the data steward's file):\n\n"
             var reasons: [[String]] = []
             for reason in quality.rejectedByReason.keys.sorted() {
                 reasons.append([reason.rawValue, "rejected", String(quality.rejectedByReason[reason]!)])
             }
             for reason in quality.warningsByReason.keys.sorted() {
-                reasons.append([reason.rawValue, "warning: value treated as missing", String(quality.warningsByReason[reason]!)])
+                reasons.append([
+                    reason.rawValue, "warning: value treated as missing",
+                    String(quality.warningsByReason[reason]!),
+                ])
             }
-            if quality.duplicates > 0 { reasons.append(["duplicate_record", "removed", String(quality.duplicates)]) }
+            if quality.duplicates > 0 {
+                reasons.append(["duplicate_record", "removed", String(quality.duplicates)])
+            }
             out += Markdown.table(["Reason", "Effect", "Count"], reasons, rightAligned: [2])
         }
         return out + "\n"
@@ -103,30 +115,44 @@ struct MarkdownReport {
         let cutoffs = settings.chronicityCutoffs
         var out = "## Methods\n\n"
         out += "- **Course**: all accepted sessions of one patient at one clinic, ordered by session number. "
-        out += "Only complete courses (with a session 1), with pain above 0 at session 1 and at least two sessions, "
+        out +=
+            "Only complete courses (with a session 1), with pain above 0 at session 1 and at least two sessions, "
         out += "enter the course-level figures.\n"
         out += "- **Pain** is on the 0–10 numeric rating scale; VAS 0–100 scores are divided by 10. "
         out += "**Change** = pain before session 1 − pain before the last session (positive is better); "
         out += "**% change** = change ÷ session-1 pain × 100.\n"
-        out += "- **Responder**: % change of at least \(threshold)% (IMMPACT's moderately important improvement). "
+        out +=
+            "- **Responder**: % change of at least \(threshold)% (IMMPACT's moderately important improvement). "
         out += "**Sessions to response**: the first session number k ≥ 2 with pain at or below "
-        out += "\(Markdown.number(100 - settings.responderThreshold, 0))% of session-1 pain; courses that never get there are "
+        out +=
+            "\(Markdown.number(100 - settings.responderThreshold, 0))% of session-1 pain; courses that never get there are "
         out += "censored at their last session, and the median comes from a Kaplan–Meier estimate.\n"
-        out += "- **Primary technique**: the technique of more than half of a course's sessions, otherwise *mixed*.\n"
-        out += "- **Medication**: courses whose session 1 records more than 0 analgesic doses per day; latest = the last "
-        out += "later session with a value. *Reduced by a third*: latest ≤ ⅔ of baseline; *stopped*: latest = 0.\n"
-        out += "- **Cohorts** are taken at session 1: chronicity from weeks since onset (acute < \(Markdown.number(cutoffs.subacute, 0)), "
-        out += "subacute \(Markdown.number(cutoffs.subacute, 0)) to < \(Markdown.number(cutoffs.chronic, 0)), chronic ≥ \(Markdown.number(cutoffs.chronic, 0)) weeks), "
+        out +=
+            "- **Primary technique**: the technique of more than half of a course's sessions, otherwise *mixed*.\n"
+        out +=
+            "- **Medication**: courses whose session 1 records more than 0 analgesic doses per day; latest = the last "
+        out +=
+            "later session with a value. *Reduced by a third*: latest ≤ ⅔ of baseline; *stopped*: latest = 0.\n"
+        out +=
+            "- **Cohorts** are taken at session 1: chronicity from weeks since onset (acute < \(Markdown.number(cutoffs.subacute, 0)), "
+        out +=
+            "subacute \(Markdown.number(cutoffs.subacute, 0)) to < \(Markdown.number(cutoffs.chronic, 0)), chronic ≥ \(Markdown.number(cutoffs.chronic, 0)) weeks), "
         out += "age band, sex and cause; clinic is the course's clinic.\n"
         out += "- **Intervals** are 95%: Student t for means (df = n − 1), Wilson score for proportions. "
-        out += "Techniques are compared with the reference technique, **\(analysis.reference?.name ?? "none")**"
-        out += analysis.referenceWasChosen ? " (chosen with `--reference`)" : " (the technique with the most complete courses)"
+        out +=
+            "Techniques are compared with the reference technique, **\(analysis.reference?.name ?? "none")**"
+        out +=
+            analysis.referenceWasChosen
+            ? " (chosen with `--reference`)" : " (the technique with the most complete courses)"
         out += ", by Welch's t test on mean change, and by least squares adjusting for session-1 pain "
         out += "(change = a + b·technique + c·baseline; b reported, df = n − 3). "
-        out += "P-values are adjusted by Holm's method across the techniques compared within each cohort; *mixed* is reported but not compared.\n"
+        out +=
+            "P-values are adjusted by Holm's method across the techniques compared within each cohort; *mixed* is reported but not compared.\n"
         if settings.minimumCellSize > 0 {
-            out += "- **Suppression**: any cell built from fewer than \(settings.minimumCellSize) courses shows only `\(band)`, "
-            out += "in tables and charts; a comparison is made only when both cells are shown. This protects patients in small groups "
+            out +=
+                "- **Suppression**: any cell built from fewer than \(settings.minimumCellSize) courses shows only `\(band)`, "
+            out +=
+                "in tables and charts; a comparison is made only when both cells are shown. This protects patients in small groups "
             out += "and avoids reading noise.\n"
         }
         return out + "\n"
@@ -134,21 +160,27 @@ struct MarkdownReport {
 
     private func techniqueOutcomes() -> String {
         var out = "## Pain outcomes by technique\n\n"
-        out += "By primary technique, over the courses that enter course-level figures. Change is in NRS points.\n\n"
+        out +=
+            "By primary technique, over the courses that enter course-level figures. Change is in NRS points.\n\n"
         let rows = analysis.techniqueOutcomes.map { row -> [String] in
             if row.suppressed { return [row.group.name, band] + Array(repeating: "suppressed", count: 6) }
             return [
-                row.group.name, String(row.courses), Markdown.number(row.meanBaseline), Markdown.number(row.meanLatest),
+                row.group.name, String(row.courses), Markdown.number(row.meanBaseline),
+                Markdown.number(row.meanLatest),
                 Markdown.interval(row.change.mean, row.change.low, row.change.high),
                 Markdown.number(row.meanPercentChange, 0) + "%",
-                "\(row.responders) = " + Markdown.percentInterval(
-                    row.responderRate.proportion, row.responderRate.low, row.responderRate.high),
+                "\(row.responders) = "
+                    + Markdown.percentInterval(
+                        row.responderRate.proportion, row.responderRate.low, row.responderRate.high),
                 row.medianSessionsToResponse.map(String.init) ?? "not reached",
             ]
         }
         out += Markdown.table(
-            ["Technique", "Courses", "Pain at session 1", "Pain at last session", "Change (95% CI)", "Mean % change",
-             "Responders (95% CI)", "Median sessions to response"],
+            [
+                "Technique", "Courses", "Pain at session 1", "Pain at last session", "Change (95% CI)",
+                "Mean % change",
+                "Responders (95% CI)", "Median sessions to response",
+            ],
             rows, rightAligned: [1, 2, 3, 5, 7])
         out += "\nFull precision: `technique_outcomes.csv`.\n\n"
         out += chartLink("chart_pain_by_session.svg", "Mean pain by session number per technique")
@@ -161,11 +193,15 @@ struct MarkdownReport {
             "\(row.group.name): \(row.medianSessionsToResponse.map { "\($0)" } ?? "not reached")"
         }
         if !medians.isEmpty {
-            out += "Median session at which half the courses had responded (Kaplan–Meier): \(medians.joined(separator: "; ")).\n\n"
+            out +=
+                "Median session at which half the courses had responded (Kaplan–Meier): \(medians.joined(separator: "; ")).\n\n"
         }
-        out += chartLink("chart_sessions_to_response.svg", "Kaplan–Meier curves of sessions to response per technique")
+        out += chartLink(
+            "chart_sessions_to_response.svg", "Kaplan–Meier curves of sessions to response per technique")
         out += "How the share of responders changes with the improvement demanded:\n\n"
-        out += chartLink("chart_responders_by_threshold.svg", "Cumulative proportion of responders at every improvement threshold")
+        out += chartLink(
+            "chart_responders_by_threshold.svg",
+            "Cumulative proportion of responders at every improvement threshold")
         return out
     }
 
@@ -180,13 +216,16 @@ struct MarkdownReport {
             return [
                 row.group.name, String(row.courses), Markdown.number(row.meanBaselineDoses),
                 Markdown.number(row.meanLatestDoses), Markdown.number(row.meanPercentReduction, 0) + "%",
-                Markdown.percentInterval(row.reducedByThird.proportion, row.reducedByThird.low, row.reducedByThird.high),
+                Markdown.percentInterval(
+                    row.reducedByThird.proportion, row.reducedByThird.low, row.reducedByThird.high),
                 Markdown.percentInterval(row.stopped.proportion, row.stopped.low, row.stopped.high),
             ]
         }
         out += Markdown.table(
-            ["Technique", "Courses", "Doses/day at session 1", "Doses/day latest", "Mean % reduction",
-             "Reduced by a third (95% CI)", "Stopped (95% CI)"],
+            [
+                "Technique", "Courses", "Doses/day at session 1", "Doses/day latest", "Mean % reduction",
+                "Reduced by a third (95% CI)", "Stopped (95% CI)",
+            ],
             rows, rightAligned: [1, 2, 3, 4])
         out += "\nFull precision: `medication_outcomes.csv`.\n\n"
         out += chartLink("chart_medication_by_session.svg", "Mean analgesic doses by session number")
@@ -195,7 +234,8 @@ struct MarkdownReport {
 
     private func sessionLevel() -> String {
         var out = "## Immediate relief and adverse events\n\n"
-        out += "By the technique of each session (every accepted session, including those of courses left out above). "
+        out +=
+            "By the technique of each session (every accepted session, including those of courses left out above). "
         out += "Immediate relief = pain before − pain after the same session.\n\n"
         let rows = analysis.techniqueSessions.map { row -> [String] in
             if row.suppressed { return [row.group.name, band, "suppressed", "suppressed", "suppressed"] }
@@ -214,8 +254,10 @@ struct MarkdownReport {
 
     private func trend() -> String {
         var out = "## Trend by session count\n\n"
-        out += "Mean pain before each session (NRS 0–10) by primary technique; the number of courses reaching each "
-        out += "session falls as courses end, so later columns describe fewer, possibly different, patients.\n\n"
+        out +=
+            "Mean pain before each session (NRS 0–10) by primary technique; the number of courses reaching each "
+        out +=
+            "session falls as courses end, so later columns describe fewer, possibly different, patients.\n\n"
         let sessions = Array(1...max(1, settings.maximumSession))
         var rows: [[String]] = []
         for group in TechniqueGroup.primaryGroups {
@@ -224,12 +266,15 @@ struct MarkdownReport {
             rows.append(
                 [group.name]
                     + sessions.map { number in
-                        guard let point = points.first(where: { $0.sessionNumber == number }) else { return "" }
+                        guard let point = points.first(where: { $0.sessionNumber == number }) else {
+                            return ""
+                        }
                         return point.suppressed ? band : Markdown.number(point.meanPain)
                     })
         }
         out += Markdown.table(["Technique"] + sessions.map { "S\($0)" }, rows, rightAligned: Set(sessions))
-        out += "\nCourses, paired change from session 1 with 95% CI and mean doses per session: `session_trend.csv`.\n\n"
+        out +=
+            "\nCourses, paired change from session 1 with 95% CI and mean doses per session: `session_trend.csv`.\n\n"
         return out
     }
 
@@ -245,11 +290,14 @@ struct MarkdownReport {
         } else {
             out += "Differences that survive Holm's adjustment:\n\n"
             for row in surviving {
-                let adjusted = row.adjusted.map {
-                    (($0.low > 0) || ($0.high < 0)) ? "holds after adjusting for baseline" : "not after adjusting for baseline"
-                } ?? "adjusted difference not estimable"
+                let adjusted =
+                    row.adjusted.map {
+                        (($0.low > 0) || ($0.high < 0))
+                            ? "holds after adjusting for baseline" : "not after adjusting for baseline"
+                    } ?? "adjusted difference not estimable"
                 out += "- \(Markdown.cell(row.dimension.rawValue)) = \(Markdown.cell(row.cohort)): "
-                out += "\(Markdown.cell(row.group.name)) \(Markdown.interval(row.welch?.difference, row.welch?.low, row.welch?.high)) points "
+                out +=
+                    "\(Markdown.cell(row.group.name)) \(Markdown.interval(row.welch?.difference, row.welch?.low, row.welch?.high)) points "
                 out += "vs \(reference.name) (Holm p \(Markdown.pValue(row.holmPValue))); \(adjusted).\n"
             }
             out += "\n"
@@ -257,7 +305,8 @@ struct MarkdownReport {
         for dimension in CohortDimension.allCases {
             let rows = analysis.cohortComparisons.filter { $0.dimension == dimension }
             guard !rows.isEmpty else { continue }
-            out += "### By \(dimension == .all ? "technique (all courses)" : dimension.rawValue.replacingUnderscores)\n\n"
+            out +=
+                "### By \(dimension == .all ? "technique (all courses)" : dimension.rawValue.replacingUnderscores)\n\n"
             let cells = rows.map { row -> [String] in
                 if row.suppressed {
                     return [row.cohort, row.group.name, band] + Array(repeating: "", count: 6)
@@ -274,8 +323,11 @@ struct MarkdownReport {
                 ]
             }
             out += Markdown.table(
-                ["Cohort", "Technique", "Courses", "Change (95% CI)", "Responders", "Difference (95% CI)", "p",
-                 "Holm p", "Adjusted difference (95% CI)"],
+                [
+                    "Cohort", "Technique", "Courses", "Change (95% CI)", "Responders", "Difference (95% CI)",
+                    "p",
+                    "Holm p", "Adjusted difference (95% CI)",
+                ],
                 cells, rightAligned: [2, 3, 4, 5, 6, 7, 8])
             out += "\n"
         }
@@ -285,28 +337,39 @@ struct MarkdownReport {
 
     private func caveats() -> String {
         var out = "## Caveats\n\n"
-        out += "- **Not a trial.** Techniques were chosen by therapists and patients, not at random: differences may reflect "
-        out += "who received each technique (cause, chronicity, age, clinic) rather than the technique. The baseline-adjusted "
+        out +=
+            "- **Not a trial.** Techniques were chosen by therapists and patients, not at random: differences may reflect "
+        out +=
+            "who received each technique (cause, chronicity, age, clinic) rather than the technique. The baseline-adjusted "
         out += "difference removes only the part explained by pain at session 1.\n"
-        out += "- **Dropout.** Courses end for many reasons; the trend by session count describes the courses that reached "
-        out += "each session, and the last-session outcome of a short course is compared with that of a long one.\n"
-        out += "- **Regression to the mean and natural history.** Sciatica often improves on its own; there is no untreated "
+        out +=
+            "- **Dropout.** Courses end for many reasons; the trend by session count describes the courses that reached "
+        out +=
+            "each session, and the last-session outcome of a short course is compared with that of a long one.\n"
+        out +=
+            "- **Regression to the mean and natural history.** Sciatica often improves on its own; there is no untreated "
         out += "comparison group, so improvement is not all attributable to massage.\n"
-        out += "- **Small cells.** Cells under \(settings.minimumCellSize) courses are suppressed; remaining small cells have "
-        out += "wide intervals. Subtracting shown cells from `all` rows can narrow a suppressed cell: share the CSVs with care.\n"
-        out += "- **Multiplicity.** Holm's adjustment covers the techniques within one cohort, not the many cohorts shown; "
+        out +=
+            "- **Small cells.** Cells under \(settings.minimumCellSize) courses are suppressed; remaining small cells have "
+        out +=
+            "wide intervals. Subtracting shown cells from `all` rows can narrow a suppressed cell: share the CSVs with care.\n"
+        out +=
+            "- **Multiplicity.** Holm's adjustment covers the techniques within one cohort, not the many cohorts shown; "
         out += "treat isolated cohort findings as hypotheses.\n"
         out += "- **Missing data.** Incomplete courses (\(analysis.flow.incomplete)) and rejected records "
-        out += "(\(ingest.quality.rejected)) are left out; pain after a session and medication are not recorded at every session.\n\n"
+        out +=
+            "(\(ingest.quality.rejected)) are left out; pain after a session and medication are not recorded at every session.\n\n"
         return out
     }
 
     private func files() -> String {
         var out = "## Files\n\n"
-        out += "- `technique_outcomes.csv`, `technique_sessions.csv`, `session_trend.csv`, `medication_outcomes.csv`, "
+        out +=
+            "- `technique_outcomes.csv`, `technique_sessions.csv`, `session_trend.csv`, `medication_outcomes.csv`, "
         out += "`cohort_comparison.csv`: every figure in full precision (rates as fractions 0–1).\n"
         out += "- `sessions_to_response.csv`, `responder_thresholds.csv`: the data behind the charts.\n"
-        out += "- `data_quality.csv`: record and course counts; `rejects.csv`: every rejected, warned and duplicate record "
+        out +=
+            "- `data_quality.csv`: record and course counts; `rejects.csv`: every rejected, warned and duplicate record "
         out += "(holds raw values: for the data steward, not for sharing).\n"
         out += "- Charts: " + charts.map { "`\($0.name)`" }.joined(separator: ", ") + ".\n"
         return out

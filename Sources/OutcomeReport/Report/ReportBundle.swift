@@ -23,7 +23,8 @@ public struct ReportBundle: Sendable {
             ("rejects.csv", IngestTables.rejects(ingest.issues).rendered()),
         ]
         for chart in charts { files.append((chart.name, chart.chart.svg())) }
-        files.append(("report.md", MarkdownReport(ingest: ingest, analysis: analysis, charts: charts).rendered()))
+        files.append(
+            ("report.md", MarkdownReport(ingest: ingest, analysis: analysis, charts: charts).rendered()))
         self.files = files
     }
 }

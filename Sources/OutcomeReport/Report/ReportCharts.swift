@@ -26,7 +26,9 @@ enum ReportCharts {
     private static func suppressionNote(_ names: [String], _ settings: AnalysisSettings) -> [String] {
         names.isEmpty
             ? []
-            : ["Not drawn (fewer than \(settings.minimumCellSize) courses): \(names.joined(separator: ", "))."]
+            : [
+                "Not drawn (fewer than \(settings.minimumCellSize) courses): \(names.joined(separator: ", "))."
+            ]
     }
 
     /// One series per primary technique over session numbers 1…max: `value` of each shown
@@ -58,7 +60,9 @@ enum ReportCharts {
                 }
             }
             series.append(
-                ChartSeries(name: group.label, points: line, band: bands, showsMarkers: markers, styleIndex: style(group)))
+                ChartSeries(
+                    name: group.label, points: line, band: bands, showsMarkers: markers,
+                    styleIndex: style(group)))
         }
         return (series, hidden, partlyHidden)
     }
@@ -77,9 +81,11 @@ enum ReportCharts {
         return LineChart(
             title: "Mean pain by session number", subtitle: "Pain before each session, NRS 0–10",
             xAxis: ChartAxis(
-                label: "Session number", minimum: 1, maximum: Double(max(settings.maximumSession, 2)), tickStep: 1,
+                label: "Session number", minimum: 1, maximum: Double(max(settings.maximumSession, 2)),
+                tickStep: 1,
                 format: .integer),
-            yAxis: ChartAxis(label: "Mean pain before session (NRS 0–10)", minimum: 0, maximum: 10, tickStep: 1),
+            yAxis: ChartAxis(
+                label: "Mean pain before session (NRS 0–10)", minimum: 0, maximum: 10, tickStep: 1),
             series: series, notes: notes)
     }
 
@@ -112,8 +118,10 @@ enum ReportCharts {
         notes += suppressionNote(hidden, settings)
         return LineChart(
             title: "Sessions to response", subtitle: "Proportion of courses not yet responding",
-            xAxis: ChartAxis(label: "Session number", minimum: 1, maximum: Double(min(longest, 30)), format: .integer),
-            yAxis: ChartAxis(label: "Not yet responded", minimum: 0, maximum: 1, tickStep: 0.1, format: .percent),
+            xAxis: ChartAxis(
+                label: "Session number", minimum: 1, maximum: Double(min(longest, 30)), format: .integer),
+            yAxis: ChartAxis(
+                label: "Not yet responded", minimum: 0, maximum: 1, tickStep: 0.1, format: .percent),
             series: series, notes: notes)
     }
 
@@ -126,17 +134,25 @@ enum ReportCharts {
                 hidden.append(curve.group.name)
                 continue
             }
-            let points = curve.proportions.enumerated().map { ChartPoint(x: Double($0.offset), y: $0.element) }
-            series.append(ChartSeries(name: curve.group.label, points: points, styleIndex: style(curve.group)))
+            let points = curve.proportions.enumerated().map {
+                ChartPoint(x: Double($0.offset), y: $0.element)
+            }
+            series.append(
+                ChartSeries(name: curve.group.label, points: points, styleIndex: style(curve.group)))
         }
         var notes = [
             "Share of courses whose pain fell by at least the threshold from session 1 to the last session; the report's responder threshold is \(DecimalFormat.fixed(settings.responderThreshold, places: 0))%."
         ]
         notes += suppressionNote(hidden, settings)
         return LineChart(
-            title: "Responders at every improvement threshold", subtitle: "Cumulative proportion of responders",
-            xAxis: ChartAxis(label: "Improvement from session 1 to last session (%)", minimum: 0, maximum: 100, tickStep: 10),
-            yAxis: ChartAxis(label: "Courses at or above threshold", minimum: 0, maximum: 1, tickStep: 0.1, format: .percent),
+            title: "Responders at every improvement threshold",
+            subtitle: "Cumulative proportion of responders",
+            xAxis: ChartAxis(
+                label: "Improvement from session 1 to last session (%)", minimum: 0, maximum: 100,
+                tickStep: 10),
+            yAxis: ChartAxis(
+                label: "Courses at or above threshold", minimum: 0, maximum: 1, tickStep: 0.1,
+                format: .percent),
             series: series, notes: notes)
     }
 
@@ -151,9 +167,11 @@ enum ReportCharts {
         return LineChart(
             title: "Analgesic use by session number", subtitle: "Mean doses per day",
             xAxis: ChartAxis(
-                label: "Session number", minimum: 1, maximum: Double(max(settings.maximumSession, 2)), tickStep: 1,
+                label: "Session number", minimum: 1, maximum: Double(max(settings.maximumSession, 2)),
+                tickStep: 1,
                 format: .integer),
-            yAxis: ChartAxis(label: "Analgesic doses per day", minimum: 0, maximum: (max(highest, 1) * 1.15).rounded(.up)),
+            yAxis: ChartAxis(
+                label: "Analgesic doses per day", minimum: 0, maximum: (max(highest, 1) * 1.15).rounded(.up)),
             series: series, notes: notes)
     }
 }

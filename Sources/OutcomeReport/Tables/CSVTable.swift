@@ -61,7 +61,9 @@ public enum CSVCell: Sendable, Equatable {
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
             text = "'" + text
         }
-        let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        let needsQuotes = text.contains {
+            $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n"
+        }
         guard needsQuotes else { return text }
         var quoted = "\""
         for character in text {

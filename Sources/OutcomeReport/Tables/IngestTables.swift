@@ -10,7 +10,8 @@ public enum IngestTables {
             header: ["file", "line", "record", "severity", "reason", "field", "value", "detail"],
             rows: issues.map { issue in
                 [
-                    .text(issue.file), .integer(issue.line), .integer(issue.record), .text(issue.severity.rawValue),
+                    .text(issue.file), .integer(issue.line), .integer(issue.record),
+                    .text(issue.severity.rawValue),
                     .text(issue.reason.rawValue), .text(issue.field), .text(issue.value), .text(issue.detail),
                 ]
             })

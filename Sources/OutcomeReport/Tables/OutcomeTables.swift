@@ -9,7 +9,8 @@ public enum OutcomeTables {
     public static func techniqueOutcomes(_ analysis: OutcomeAnalysis) -> CSVTable {
         let settings = analysis.settings
         var table = CSVTable(header: [
-            "technique", "courses", "mean_baseline", "mean_latest", "mean_change", "change_ci_low", "change_ci_high",
+            "technique", "courses", "mean_baseline", "mean_latest", "mean_change", "change_ci_low",
+            "change_ci_high",
             "mean_pct_change", "responders", "responder_rate", "responder_ci_low", "responder_ci_high",
             "median_sessions_to_response", "suppressed",
         ])
@@ -20,9 +21,11 @@ public enum OutcomeTables {
                 continue
             }
             table.rows.append([
-                .text(row.group.name), .integer(row.courses), .number(row.meanBaseline), .number(row.meanLatest),
+                .text(row.group.name), .integer(row.courses), .number(row.meanBaseline),
+                .number(row.meanLatest),
                 .number(row.change.mean), .number(row.change.low), .number(row.change.high),
-                .number(row.meanPercentChange), .integer(row.responders), .number(row.responderRate.proportion),
+                .number(row.meanPercentChange), .integer(row.responders),
+                .number(row.responderRate.proportion),
                 .number(row.responderRate.low), .number(row.responderRate.high),
                 .integer(row.medianSessionsToResponse), .boolean(false),
             ])
@@ -32,19 +35,23 @@ public enum OutcomeTables {
 
     public static func techniqueSessions(_ analysis: OutcomeAnalysis) -> CSVTable {
         var table = CSVTable(header: [
-            "technique", "sessions", "sessions_with_post", "mean_immediate_relief", "relief_ci_low", "relief_ci_high",
+            "technique", "sessions", "sessions_with_post", "mean_immediate_relief", "relief_ci_low",
+            "relief_ci_high",
             "adverse_events", "adverse_per_100", "courses", "suppressed",
         ])
         for row in analysis.techniqueSessions {
             if row.suppressed {
                 table.rows.append(
-                    [.text(row.group.name)] + blanks(7) + [.text(analysis.settings.countBand), .boolean(true)])
+                    [.text(row.group.name)] + blanks(7) + [
+                        .text(analysis.settings.countBand), .boolean(true),
+                    ])
                 continue
             }
             table.rows.append([
                 .text(row.group.name), .integer(row.sessions), .integer(row.sessionsWithPost),
                 .number(row.relief.mean), .number(row.relief.low), .number(row.relief.high),
-                .integer(row.adverseEvents), .number(row.adversePer100), .integer(row.courses), .boolean(false),
+                .integer(row.adverseEvents), .number(row.adversePer100), .integer(row.courses),
+                .boolean(false),
             ])
         }
         return table
@@ -52,7 +59,8 @@ public enum OutcomeTables {
 
     public static func sessionTrend(_ analysis: OutcomeAnalysis) -> CSVTable {
         var table = CSVTable(header: [
-            "technique", "session_number", "courses", "mean_pain", "mean_change", "change_ci_low", "change_ci_high",
+            "technique", "session_number", "courses", "mean_pain", "mean_change", "change_ci_low",
+            "change_ci_high",
             "mean_med_doses", "suppressed",
         ])
         for row in analysis.sessionTrend {
@@ -63,8 +71,10 @@ public enum OutcomeTables {
                 continue
             }
             table.rows.append([
-                .text(row.group.name), .integer(row.sessionNumber), .integer(row.courses), .number(row.meanPain),
-                .number(row.change.mean), .number(row.change.low), .number(row.change.high), .number(row.meanDoses),
+                .text(row.group.name), .integer(row.sessionNumber), .integer(row.courses),
+                .number(row.meanPain),
+                .number(row.change.mean), .number(row.change.low), .number(row.change.high),
+                .number(row.meanDoses),
                 .boolean(false),
             ])
         }
@@ -73,7 +83,8 @@ public enum OutcomeTables {
 
     public static func medicationOutcomes(_ analysis: OutcomeAnalysis) -> CSVTable {
         var table = CSVTable(header: [
-            "technique", "courses", "mean_baseline_doses", "mean_latest_doses", "mean_pct_reduction", "reduced_third",
+            "technique", "courses", "mean_baseline_doses", "mean_latest_doses", "mean_pct_reduction",
+            "reduced_third",
             "reduced_third_rate", "stopped", "stopped_rate", "suppressed", "reduced_third_ci_low",
             "reduced_third_ci_high", "stopped_ci_low", "stopped_ci_high",
         ])
@@ -86,8 +97,10 @@ public enum OutcomeTables {
             }
             table.rows.append([
                 .text(row.group.name), .integer(row.courses), .number(row.meanBaselineDoses),
-                .number(row.meanLatestDoses), .number(row.meanPercentReduction), .integer(row.reducedByThird.successes),
-                .number(row.reducedByThird.proportion), .integer(row.stopped.successes), .number(row.stopped.proportion),
+                .number(row.meanLatestDoses), .number(row.meanPercentReduction),
+                .integer(row.reducedByThird.successes),
+                .number(row.reducedByThird.proportion), .integer(row.stopped.successes),
+                .number(row.stopped.proportion),
                 .boolean(false), .number(row.reducedByThird.low), .number(row.reducedByThird.high),
                 .number(row.stopped.low), .number(row.stopped.high),
             ])
@@ -106,12 +119,15 @@ public enum OutcomeTables {
             let labels: [CSVCell] = [.text(row.dimension.rawValue), .text(row.cohort), .text(row.group.name)]
             if row.suppressed {
                 table.rows.append(
-                    labels + [.text(analysis.settings.countBand)] + blanks(12) + [.boolean(true), .text(reference)])
+                    labels + [.text(analysis.settings.countBand)] + blanks(12) + [
+                        .boolean(true), .text(reference),
+                    ])
                 continue
             }
             table.rows.append(
                 labels + [
-                    .integer(row.courses), .number(row.change.mean), .number(row.change.low), .number(row.change.high),
+                    .integer(row.courses), .number(row.change.mean), .number(row.change.low),
+                    .number(row.change.high),
                     .number(row.responderRate), .number(row.welch?.difference), .number(row.welch?.low),
                     .number(row.welch?.high), .number(row.welch?.pValue), .number(row.holmPValue),
                     .number(row.adjusted?.estimate), .number(row.adjusted?.low), .number(row.adjusted?.high),
@@ -123,11 +139,14 @@ public enum OutcomeTables {
 
     /// Kaplan–Meier steps per technique (chart data for BI tools); suppressed series omitted.
     public static func sessionsToResponse(_ analysis: OutcomeAnalysis) -> CSVTable {
-        var table = CSVTable(header: ["technique", "session_number", "at_risk", "events", "censored", "survival"])
+        var table = CSVTable(header: [
+            "technique", "session_number", "at_risk", "events", "censored", "survival",
+        ])
         for curve in analysis.survivalCurves where !curve.suppressed {
             for step in curve.estimate.steps {
                 table.rows.append([
-                    .text(curve.group.name), .integer(step.time), .integer(step.atRisk), .integer(step.events),
+                    .text(curve.group.name), .integer(step.time), .integer(step.atRisk),
+                    .integer(step.events),
                     .integer(step.censored), .number(step.survival),
                 ])
             }
@@ -141,7 +160,8 @@ public enum OutcomeTables {
         for curve in analysis.responderCurves where !curve.suppressed {
             for (threshold, proportion) in curve.proportions.enumerated() {
                 table.rows.append([
-                    .text(curve.group.name), .integer(threshold), .integer(curve.courses), .number(proportion),
+                    .text(curve.group.name), .integer(threshold), .integer(curve.courses),
+                    .number(proportion),
                 ])
             }
         }

@@ -67,7 +67,9 @@ public struct Courses: Sendable {
             latest.append(table.painPre[end - 1])
             lastSession.append(table.sessionNumber[end - 1])
             let courseStatus: CourseStatus =
-                !complete ? .incomplete : baselinePain == 0 ? .noBaselinePain : sessions < 2 ? .singleSession : .analysable
+                !complete
+                ? .incomplete
+                : baselinePain == 0 ? .noBaselinePain : sessions < 2 ? .singleSession : .analysable
             status.append(courseStatus)
 
             var response: Int32 = 0
@@ -81,7 +83,8 @@ public struct Courses: Sendable {
             responseSession.append(response)
 
             cause.append(table.cause[start])
-            chronicity.append(Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: settings.chronicityCutoffs))
+            chronicity.append(
+                Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: settings.chronicityCutoffs))
             let age = table.age[start]
             ageBand.append(AgeBand(age: age == SessionTable.missingAge ? nil : Int(age)))
             sex.append(table.sex[start])

@@ -14,8 +14,12 @@ extension OutcomeAnalysis {
     }
 
     /// The cohorts of `dimension` that hold analysable courses, in report order.
-    private func cohorts(_ dimension: CohortDimension, _ courses: Courses, _ analysable: [Int32]) -> [(String, [Int32])] {
-        func grouped<Key: Hashable>(_ key: (Int) -> Key, order: [Key], label: (Key) -> String) -> [(String, [Int32])] {
+    private func cohorts(_ dimension: CohortDimension, _ courses: Courses, _ analysable: [Int32]) -> [(
+        String, [Int32]
+    )] {
+        func grouped<Key: Hashable>(_ key: (Int) -> Key, order: [Key], label: (Key) -> String) -> [(
+            String, [Int32]
+        )] {
             var members: [Key: [Int32]] = [:]
             for course in analysable { members[key(Int(course)), default: []].append(course) }
             return order.compactMap { value in members[value].map { (label(value), $0) } }
@@ -41,7 +45,9 @@ extension OutcomeAnalysis {
         }
     }
 
-    private func comparisons(_ dimension: CohortDimension, _ cohort: String, _ members: [Int32], _ courses: Courses)
+    private func comparisons(
+        _ dimension: CohortDimension, _ cohort: String, _ members: [Int32], _ courses: Courses
+    )
         -> [CohortComparison]
     {
         var byGroup: [TechniqueGroup: [Int32]] = [:]
@@ -60,7 +66,8 @@ extension OutcomeAnalysis {
                 dimension: dimension, cohort: cohort, group: group, courses: cell.count,
                 suppressed: settings.suppresses(cell.count),
                 change: MeanInterval(changes, confidence: settings.confidence),
-                responderRate: Double(responders) / Double(cell.count), welch: nil, holmPValue: nil, adjusted: nil)
+                responderRate: Double(responders) / Double(cell.count), welch: nil, holmPValue: nil,
+                adjusted: nil)
             let compared = group != .mixed && group != reference.map { .technique($0) }
             if compared && referenceUsable && !row.suppressed {
                 row.welch = WelchTest(changes, referenceChanges, confidence: settings.confidence)

@@ -1,5 +1,5 @@
-public import SessionModel
 import Dispatch
+public import SessionModel
 
 /// Every outcome figure of a dataset (METRICS.md §2–4), computed from the session table.
 ///
@@ -36,7 +36,9 @@ public struct OutcomeAnalysis: Sendable {
             reference = chosen
             referenceWasChosen = true
         } else {
-            let best = complete.indices.max { a, b in complete[a] != complete[b] ? complete[a] < complete[b] : a > b }
+            let best = complete.indices.max { a, b in
+                complete[a] != complete[b] ? complete[a] < complete[b] : a > b
+            }
             reference = best.flatMap { complete[$0] > 0 ? Technique(rawValue: UInt8($0)) : nil }
             referenceWasChosen = false
         }
@@ -95,7 +97,8 @@ public struct OutcomeAnalysis: Sendable {
         return flow
     }
 
-    private func techniqueOutcome(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses) -> TechniqueOutcome
+    private func techniqueOutcome(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses)
+        -> TechniqueOutcome
     {
         let threshold = settings.responderThreshold
         let responders = members.count { courses.percentChange(Int($0)) >= threshold }
@@ -104,10 +107,12 @@ public struct OutcomeAnalysis: Sendable {
             group: group, courses: members.count, suppressed: settings.suppresses(members.count),
             meanBaseline: MeanInterval(members.lazy.map { courses.baseline[Int($0)] }).mean,
             meanLatest: MeanInterval(members.lazy.map { courses.latest[Int($0)] }).mean,
-            change: MeanInterval(members.lazy.map { courses.change(Int($0)) }, confidence: settings.confidence),
+            change: MeanInterval(
+                members.lazy.map { courses.change(Int($0)) }, confidence: settings.confidence),
             meanPercentChange: MeanInterval(members.lazy.map { courses.percentChange(Int($0)) }).mean,
             responders: responders,
-            responderRate: WilsonInterval(successes: responders, trials: members.count, confidence: settings.confidence),
+            responderRate: WilsonInterval(
+                successes: responders, trials: members.count, confidence: settings.confidence),
             medianSessionsToResponse: survival.median)
     }
 
@@ -120,13 +125,17 @@ public struct OutcomeAnalysis: Sendable {
         return KaplanMeier(times: times, events: events)
     }
 
-    private func survivalCurve(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses) -> SurvivalCurve {
+    private func survivalCurve(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses)
+        -> SurvivalCurve
+    {
         SurvivalCurve(
             group: group, courses: members.count, suppressed: settings.suppresses(members.count),
             estimate: kaplanMeier(members, courses))
     }
 
-    private func responderCurve(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses) -> ResponderCurve {
+    private func responderCurve(_ group: TechniqueGroup, _ members: [Int32], _ courses: Courses)
+        -> ResponderCurve
+    {
         var proportions: [Double] = []
         let changes = members.map { courses.percentChange(Int($0)) }
         for threshold in 0...100 {
@@ -138,7 +147,9 @@ public struct OutcomeAnalysis: Sendable {
             proportions: proportions)
     }
 
-    private static func techniqueSessions(_ table: SessionTable, _ settings: AnalysisSettings) -> [TechniqueSessions] {
+    private static func techniqueSessions(_ table: SessionTable, _ settings: AnalysisSettings)
+        -> [TechniqueSessions]
+    {
         let slots = Technique.allCases.count + 1
         var sessions = [Int](repeating: 0, count: slots)
         var withPost = [Int](repeating: 0, count: slots)
@@ -164,18 +175,22 @@ public struct OutcomeAnalysis: Sendable {
         }
         var rows: [TechniqueSessions] = []
         for slot in 0..<slots where sessions[slot] > 0 {
-            let group: TechniqueGroup = slot == slots - 1 ? .all : .technique(Technique(rawValue: UInt8(slot))!)
+            let group: TechniqueGroup =
+                slot == slots - 1 ? .all : .technique(Technique(rawValue: UInt8(slot))!)
             rows.append(
                 TechniqueSessions(
                     group: group, sessions: sessions[slot], courses: courseCount[slot],
                     suppressed: settings.suppresses(courseCount[slot]), sessionsWithPost: withPost[slot],
-                    relief: MeanInterval(relief[slot], confidence: settings.confidence), adverseEvents: adverse[slot],
+                    relief: MeanInterval(relief[slot], confidence: settings.confidence),
+                    adverseEvents: adverse[slot],
                     adversePer100: Double(adverse[slot]) / Double(sessions[slot]) * 100))
         }
         return rows
     }
 
-    private func sessionTrend(_ table: SessionTable, _ courses: Courses, groups: [TechniqueGroup]) -> [SessionTrendPoint] {
+    private func sessionTrend(_ table: SessionTable, _ courses: Courses, groups: [TechniqueGroup])
+        -> [SessionTrendPoint]
+    {
         let maximum = settings.maximumSession
         guard maximum >= 1 else { return [] }
         let slots = TechniqueGroup.primaryGroups.count
@@ -204,7 +219,8 @@ public struct OutcomeAnalysis: Sendable {
                 points.append(
                     SessionTrendPoint(
                         group: group, sessionNumber: number, courses: pain[cell].count,
-                        suppressed: settings.suppresses(pain[cell].count), pain: MeanInterval(pain[cell], confidence: settings.confidence),
+                        suppressed: settings.suppresses(pain[cell].count),
+                        pain: MeanInterval(pain[cell], confidence: settings.confidence),
                         change: MeanInterval(change[cell], confidence: settings.confidence),
                         meanDoses: MeanInterval(doses[cell]).mean, coursesWithDoses: doses[cell].count))
             }
@@ -232,8 +248,10 @@ public struct OutcomeAnalysis: Sendable {
                 group: group, courses: members.count, suppressed: settings.suppresses(members.count),
                 meanBaselineDoses: MeanInterval(baseline).mean, meanLatestDoses: MeanInterval(latest).mean,
                 meanPercentReduction: MeanInterval(reduction).mean,
-                reducedByThird: WilsonInterval(successes: third, trials: members.count, confidence: settings.confidence),
-                stopped: WilsonInterval(successes: stopped, trials: members.count, confidence: settings.confidence))
+                reducedByThird: WilsonInterval(
+                    successes: third, trials: members.count, confidence: settings.confidence),
+                stopped: WilsonInterval(
+                    successes: stopped, trials: members.count, confidence: settings.confidence))
         }
     }
 }

@@ -22,7 +22,8 @@ enum ASCII {
         key.reserveCapacity(bytes.count)
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): key.append(byte)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                key.append(byte)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): key.append(byte | 0x20)
             default: continue
             }

@@ -82,7 +82,9 @@ private func cappedRealloc(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> 
     size > maximumFieldBytes ? nil : realloc(pointer, size)
 }
 
-private func collectField(_ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+private func collectField(
+    _ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?
+) {
     guard let context else { return }
     FieldCollector.append(
         UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),

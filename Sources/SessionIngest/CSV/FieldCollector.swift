@@ -78,7 +78,8 @@ final class FieldCollector {
         let column = state.pointee.fieldCount
         if column == state.pointee.spanCapacity { growSpans(state) }
         state.pointee.fieldCount = column + 1
-        let mode = column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
+        let mode =
+            column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
         let start = state.pointee.byteCount
         switch mode {
         case .bytes:
@@ -121,7 +122,9 @@ final class FieldCollector {
     func withField<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(field(column)) }
 
     /// The hash of `column`'s trimmed bytes, when the column is kept as a hash.
-    func hash(_ column: Int) -> UInt64 { column >= 0 && column < fieldCount ? state.pointee.spans[column].hash : FNV1a.offsetBasis }
+    func hash(_ column: Int) -> UInt64 {
+        column >= 0 && column < fieldCount ? state.pointee.spans[column].hash : FNV1a.offsetBasis
+    }
 
     /// The record's fields as strings (invalid UTF-8 repaired), for headers and `inspect`.
     func strings() -> [String] {
@@ -140,7 +143,8 @@ final class FieldCollector {
 
     private static func growSpans(_ state: UnsafeMutablePointer<State>) {
         let capacity = state.pointee.spanCapacity
-        let larger = UnsafeMutablePointer<(start: Int, end: Int, hash: UInt64)>.allocate(capacity: capacity * 2)
+        let larger = UnsafeMutablePointer<(start: Int, end: Int, hash: UInt64)>.allocate(
+            capacity: capacity * 2)
         larger.moveInitialize(from: state.pointee.spans, count: capacity)
         state.pointee.spans.deallocate()
         state.pointee.spans = larger

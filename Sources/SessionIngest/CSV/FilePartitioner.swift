@@ -31,7 +31,9 @@ enum FilePartitioner {
         var buffer = [UInt8](repeating: 0, count: window)
         for index in 1..<count {
             let target = start + length * Int64(index) / Int64(count)
-            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(target)) }
+            let read = buffer.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress, window, off_t(target))
+            }
             guard read > 0 else { continue }
             if let cut = firstRecordStart(buffer[0..<read], delimiter: delimiter, fieldCount: fieldCount),
                 target + Int64(cut) > cuts.last!, target + Int64(cut) < size

@@ -34,9 +34,12 @@ final class LineReader {
     init(path: String, blockSize: Int = 4 << 20) throws(IngestError) {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw IngestError(file: path, message: errno == ENOENT ? "no such file" : "cannot read: \(systemError())")
+            throw IngestError(
+                file: path, message: errno == ENOENT ? "no such file" : "cannot read: \(systemError())")
         }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw IngestError(file: path, message: "is a directory, not a CSV file") }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw IngestError(file: path, message: "is a directory, not a CSV file")
+        }
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw IngestError(file: path, message: "cannot open: \(systemError())") }
         self.descriptor = descriptor
@@ -127,7 +130,9 @@ final class LineReader {
     /// Decides where to resume after a syntax error; reads the file without moving.
     func lineReadsAsRecord(at offset: Int64, delimiter: UInt8, fieldCount: Int) -> Bool {
         var bytes = [UInt8](repeating: 0, count: 1 << 16)
-        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+        let count = bytes.withUnsafeMutableBytes {
+            pread(descriptor, $0.baseAddress, $0.count, off_t(offset))
+        }
         guard count > 0 else { return false }
         bytes.removeSubrange(count...)
         if count < 1 << 16 { bytes.append(0x0A) }

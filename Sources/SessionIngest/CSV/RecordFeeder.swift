@@ -96,7 +96,8 @@ enum RecordFeeder {
         func rejectPartialRecord() throws(IngestError) {
             guard summary.sawHeader else {
                 throw IngestError(
-                    file: path, line: recordStartLine, message: "CSV syntax error in the header (a stray or unterminated quote)")
+                    file: path, line: recordStartLine,
+                    message: "CSV syntax error in the header (a stray or unterminated quote)")
             }
             summary.records += 1
             sink.syntaxError(line: recordStartLine, number: summary.records)
@@ -128,7 +129,8 @@ enum RecordFeeder {
                 var bytes = segment.bytes
                 if let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil {
                     throw IngestError(
-                        file: path, line: line, message: "NUL byte: this looks like a binary file, not a CSV export")
+                        file: path, line: line,
+                        message: "NUL byte: this looks like a binary file, not a CSV export")
                 }
                 if atLineStart && tokenizer.isBetweenRecords {
                     recordStartLine = line
@@ -151,7 +153,8 @@ enum RecordFeeder {
                         let hex = String(bytes[bad], radix: 16, uppercase: true)
                         throw IngestError(
                             file: path, line: line,
-                            message: "byte 0x\(hex) is neither UTF-8 nor Windows-1252; convert the file to UTF-8")
+                            message:
+                                "byte 0x\(hex) is neither UTF-8 nor Windows-1252; convert the file to UTF-8")
                     }
                     scratch.removeAll(keepingCapacity: true)
                     Windows1252.transcode(bytes, into: &scratch)
@@ -173,7 +176,10 @@ enum RecordFeeder {
                     // after the start reads as a whole record, an unbalanced quote swallowed
                     // it: resume there. Otherwise the record really spanned those lines (a
                     // quoted newline) and only went wrong here: resume after this line.
-                    if recordStartLine != line && reader.lineReadsAsRecord(at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount) {
+                    if recordStartLine != line
+                        && reader.lineReadsAsRecord(
+                            at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount)
+                    {
                         reader.seek(to: resumeOffset)
                         startLineOpen = false
                         rewound = true
@@ -183,7 +189,9 @@ enum RecordFeeder {
                 case .fieldTooLarge:
                     throw IngestError(
                         file: path, line: recordStartLine,
-                        message: "a field is larger than \(maximumFieldBytes >> 20) MiB; this is not a session export")
+                        message:
+                            "a field is larger than \(maximumFieldBytes >> 20) MiB; this is not a session export"
+                    )
                 }
             }
             if partEnd != nil {
@@ -199,7 +207,8 @@ enum RecordFeeder {
                 try rejectPartialRecord()
                 let lastLine = line - 1
                 if recordStartLine >= lastLine
-                    || !reader.lineReadsAsRecord(at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount)
+                    || !reader.lineReadsAsRecord(
+                        at: resumeOffset, delimiter: delimiter, fieldCount: fieldCount)
                 {
                     return summary
                 }
@@ -210,7 +219,8 @@ enum RecordFeeder {
             case .fieldTooLarge:
                 throw IngestError(
                     file: path, line: recordStartLine,
-                    message: "a field is larger than \(maximumFieldBytes >> 20) MiB; this is not a session export")
+                    message:
+                        "a field is larger than \(maximumFieldBytes >> 20) MiB; this is not a session export")
             }
         }
     }

@@ -13,7 +13,9 @@ enum DialectSniffer {
     static func sniff(path: String, options: IngestOptions) throws(IngestError) -> Dialect {
         let reader = try LineReader(path: path, blockSize: 1 << 16)
         var sample: [UInt8]
-        do throws(IngestError) { sample = try reader.peek(count: sampleSize) } catch { throw error.inFile(path) }
+        do throws(IngestError) { sample = try reader.peek(count: sampleSize) } catch {
+            throw error.inFile(path)
+        }
         let isWholeFile = sample.count < sampleSize
         guard !sample.isEmpty else { throw IngestError(file: path, message: "empty file (0 bytes)") }
         if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) {
@@ -27,12 +29,18 @@ enum DialectSniffer {
                 message: "NUL byte: this looks like a binary file, not a CSV export")
         }
         let encoding: TextEncoding
-        if let forced = options.encoding { encoding = forced } else { encoding = try detectEncoding(sample, path: path) }
+        if let forced = options.encoding {
+            encoding = forced
+        } else {
+            encoding = try detectEncoding(sample, path: path)
+        }
         if encoding == .windows1252 {
             if let bad = sample.withUnsafeBytes({ Windows1252.firstUndefinedByte($0) }) {
                 throw IngestError(
                     file: path, line: lineNumber(at: bad, in: sample),
-                    message: "byte 0x\(String(sample[bad], radix: 16, uppercase: true)) is neither UTF-8 nor Windows-1252; convert the file to UTF-8")
+                    message:
+                        "byte 0x\(String(sample[bad], radix: 16, uppercase: true)) is neither UTF-8 nor Windows-1252; convert the file to UTF-8"
+                )
             }
             var utf8: [UInt8] = []
             sample.withUnsafeBytes { Windows1252.transcode($0, into: &utf8) }
@@ -59,7 +67,9 @@ enum DialectSniffer {
             if let bad = sample.withUnsafeBytes({ Windows1252.firstUndefinedByte($0) }) {
                 throw IngestError(
                     file: path, line: lineNumber(at: bad, in: sample),
-                    message: "byte 0x\(String(sample[bad], radix: 16, uppercase: true)) is neither UTF-8 nor Windows-1252; convert the file to UTF-8")
+                    message:
+                        "byte 0x\(String(sample[bad], radix: 16, uppercase: true)) is neither UTF-8 nor Windows-1252; convert the file to UTF-8"
+                )
             }
             return .windows1252
         }
@@ -146,7 +156,9 @@ enum DialectSniffer {
         var line = 1
         var index = 0
         while index < offset {
-            if sample[index] == 0x0A || (sample[index] == 0x0D && (index + 1 >= sample.count || sample[index + 1] != 0x0A)) {
+            if sample[index] == 0x0A
+                || (sample[index] == 0x0D && (index + 1 >= sample.count || sample[index + 1] != 0x0A))
+            {
                 line += 1
             }
             index += 1

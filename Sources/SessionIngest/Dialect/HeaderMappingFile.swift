@@ -26,7 +26,8 @@ public struct HeaderMappingFile: Sendable, Equatable {
             } else {
                 let names = SessionField.allCases.map(\.rawValue).joined(separator: ", ")
                 throw IngestError(
-                    file: "mapping", field: header, message: "'\(target)' is not a field; use one of \(names) or ignore")
+                    file: "mapping", field: header,
+                    message: "'\(target)' is not a field; use one of \(names) or ignore")
             }
         }
         self.assignments = table
@@ -40,7 +41,10 @@ public struct HeaderMappingFile: Sendable, Equatable {
         let text = String(decoding: data, as: UTF8.self)
         let parsed: Any?
         do { parsed = try Yams.load(yaml: text) } catch {
-            throw IngestError(file: path, message: "not valid JSON or YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+            throw IngestError(
+                file: path,
+                message:
+                    "not valid JSON or YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
         guard let object = parsed as? [String: Any] else {
             throw IngestError(file: path, message: "the mapping must be one object of header: field pairs")
@@ -48,10 +52,13 @@ public struct HeaderMappingFile: Sendable, Equatable {
         var pairs: [String: String] = [:]
         for (header, value) in object {
             guard let target = value as? String else {
-                throw IngestError(file: path, field: header, message: "the value must be a field name or ignore")
+                throw IngestError(
+                    file: path, field: header, message: "the value must be a field name or ignore")
             }
             pairs[header] = target
         }
-        do { return try Self(assignments: pairs) } catch { throw IngestError(file: path, field: error.field, message: error.message) }
+        do { return try Self(assignments: pairs) } catch {
+            throw IngestError(file: path, field: error.field, message: error.message)
+        }
     }
 }

@@ -40,7 +40,9 @@ enum FieldParsers {
                 if mantissa > 0 || byte != UInt8(ascii: "0") { significant += 1 }
                 if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
                 if seenSeparator { decimals += 1 }
-            } else if !seenSeparator && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ","))) {
+            } else if !seenSeparator
+                && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ",")))
+            {
                 seenSeparator = true
             } else {
                 return nil

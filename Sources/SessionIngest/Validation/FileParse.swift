@@ -19,7 +19,8 @@ struct FileParse {
     var parts: Int
 
     static func run(
-        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: inout StagedSessions,
+        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
+        staged: inout StagedSessions,
         parts: Int, progress: IngestProgress? = nil
     ) throws(IngestError) -> FileParse {
         let start = Int64(dialect.hasByteOrderMark ? 3 : 0)
@@ -56,7 +57,9 @@ struct FileParse {
     }
 
     /// The header's fields, read with the same parser settings as the records.
-    private static func readHeader(path: String, dialect: Dialect, start: Int64) throws(IngestError) -> [String] {
+    private static func readHeader(path: String, dialect: Dialect, start: Int64) throws(IngestError)
+        -> [String]
+    {
         var probe = HeaderProbe()
         _ = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
@@ -67,7 +70,8 @@ struct FileParse {
 
     /// Nil when a cut turned out not to be a record boundary.
     private static func parseInParts(
-        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions, staged: inout StagedSessions,
+        path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
+        staged: inout StagedSessions,
         header: [String], cuts: [Int64], progress: IngestProgress?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
@@ -83,9 +87,11 @@ struct FileParse {
                     Int(Double(cuts[part + 1] - cuts[part]) / bytesPerRecord * 1.1) + 1024)
                 if part > 0 { try validator.configure(headers: header, line: 1, collector: collector) }
                 let feed = try RecordFeeder.run(
-                    path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(cuts[part]),
+                    path: path, delimiter: dialect.delimiter, encoding: dialect.encoding,
+                    skipBytes: Int(cuts[part]),
                     collector: collector, partEnd: part == count - 1 ? nil : cuts[part + 1],
-                    expectsHeader: part == 0, headerFieldCount: header.count, progress: progress, sink: &validator)
+                    expectsHeader: part == 0, headerFieldCount: header.count, progress: progress,
+                    sink: &validator)
                 return (validator, feed)
             }
             results.store(part, outcome)
@@ -157,7 +163,9 @@ extension FileParse {
 /// Collects only the header of a file.
 private struct HeaderProbe: RecordSink {
     var header: [String]?
-    mutating func header(_ fields: FieldCollector, line: Int) throws(IngestError) { header = fields.strings() }
+    mutating func header(_ fields: FieldCollector, line: Int) throws(IngestError) {
+        header = fields.strings()
+    }
     mutating func record(_ fields: FieldCollector, line: Int, number: Int) throws(IngestError) {}
     mutating func syntaxError(line: Int, number: Int) {}
     var isSatisfied: Bool { header != nil }

@@ -70,7 +70,9 @@ enum SessionDate {
         guard part == 2, lengths.0 > 0, lengths.1 > 0, lengths.2 > 0 else { return nil }
         switch separator {
         case UInt8(ascii: "-"):
-            guard forced == nil || forced == .iso, lengths.0 == 4, lengths.1 <= 2, lengths.2 <= 2 else { return nil }
+            guard forced == nil || forced == .iso, lengths.0 == 4, lengths.1 <= 2, lengths.2 <= 2 else {
+                return nil
+            }
             return day(year: parts.0, month: parts.1, day: parts.2).map(Parsed.day)
         case UInt8(ascii: "."):
             guard forced == nil || forced == .dmyDots, lengths.2 == 4, lengths.0 <= 2, lengths.1 <= 2 else {
@@ -83,7 +85,8 @@ enum SessionDate {
             case .mdy?: return day(year: parts.2, month: parts.0, day: parts.1).map(Parsed.day)
             case .dmy?: return day(year: parts.2, month: parts.1, day: parts.0).map(Parsed.day)
             case nil:
-                guard (1...31).contains(parts.0), (1...31).contains(parts.1), plausibleYears.contains(parts.2),
+                guard (1...31).contains(parts.0), (1...31).contains(parts.1),
+                    plausibleYears.contains(parts.2),
                     parts.0 <= 12 || parts.1 <= 12
                 else { return nil }
                 return .slash(first: parts.0, second: parts.1, year: parts.2)

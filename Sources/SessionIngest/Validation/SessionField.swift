@@ -50,39 +50,65 @@ public enum SessionField: String, CaseIterable, Sendable, Hashable {
     /// Header spellings that practice-management, EHR and spreadsheet exports use, as
     /// normalised keys (lower-case letters and digits only).
     static let aliases: [SessionField: [String]] = [
-        .clinicID: ["clinic", "clinicid", "clinicname", "site", "siteid", "sitename", "location", "locationid",
-            "locationname", "practice", "practiceid", "branch", "clinicsite"],
-        .patientID: ["patient", "patientid", "patientnumber", "patientno", "client", "clientid", "clientnumber",
-            "clientno", "mrn", "medicalrecordnumber", "chartnumber", "chartno", "patientcode", "caseid"],
-        .sessionDate: ["sessiondate", "date", "dateofservice", "servicedate", "visitdate", "dos", "appointmentdate",
-            "treatmentdate", "sessionday", "datum"],
-        .sessionNumber: ["sessionnumber", "session", "sessionno", "sessionnum", "visit", "visitnumber", "visitno",
-            "visitnum", "treatmentnumber", "treatmentno", "sessioncount"],
-        .technique: ["technique", "modality", "treatment", "treatmenttype", "massagetype", "massagetechnique",
-            "service", "servicetype", "therapy", "therapytype"],
-        .therapistID: ["therapist", "therapistid", "provider", "providerid", "practitioner", "practitionerid",
-            "clinician", "clinicianid", "staff", "staffid", "masseur", "rmt"],
-        .durationMinutes: ["durationmin", "duration", "durationminutes", "durationmins", "minutes", "mins",
-            "sessionlength", "length", "sessionminutes", "lengthmin", "sessionduration"],
-        .painPre: ["painpre", "painbefore", "painbefore010", "painpre010", "prepain", "painscorebefore",
+        .clinicID: [
+            "clinic", "clinicid", "clinicname", "site", "siteid", "sitename", "location", "locationid",
+            "locationname", "practice", "practiceid", "branch", "clinicsite",
+        ],
+        .patientID: [
+            "patient", "patientid", "patientnumber", "patientno", "client", "clientid", "clientnumber",
+            "clientno", "mrn", "medicalrecordnumber", "chartnumber", "chartno", "patientcode", "caseid",
+        ],
+        .sessionDate: [
+            "sessiondate", "date", "dateofservice", "servicedate", "visitdate", "dos", "appointmentdate",
+            "treatmentdate", "sessionday", "datum",
+        ],
+        .sessionNumber: [
+            "sessionnumber", "session", "sessionno", "sessionnum", "visit", "visitnumber", "visitno",
+            "visitnum", "treatmentnumber", "treatmentno", "sessioncount",
+        ],
+        .technique: [
+            "technique", "modality", "treatment", "treatmenttype", "massagetype", "massagetechnique",
+            "service", "servicetype", "therapy", "therapytype",
+        ],
+        .therapistID: [
+            "therapist", "therapistid", "provider", "providerid", "practitioner", "practitionerid",
+            "clinician", "clinicianid", "staff", "staffid", "masseur", "rmt",
+        ],
+        .durationMinutes: [
+            "durationmin", "duration", "durationminutes", "durationmins", "minutes", "mins",
+            "sessionlength", "length", "sessionminutes", "lengthmin", "sessionduration",
+        ],
+        .painPre: [
+            "painpre", "painbefore", "painbefore010", "painpre010", "prepain", "painscorebefore",
             "painscorepre", "nrspre", "vaspre", "painbeforevas", "painbeforenrs", "painbeforesession",
-            "presessionpain", "initialpain", "painstart", "painbefore0100", "painpre0100"],
-        .painPost: ["painpost", "painafter", "painafter010", "painpost010", "postpain", "painscoreafter",
+            "presessionpain", "initialpain", "painstart", "painbefore0100", "painpre0100",
+        ],
+        .painPost: [
+            "painpost", "painafter", "painafter010", "painpost010", "postpain", "painscoreafter",
             "painscorepost", "nrspost", "vaspost", "painaftervas", "painafternrs", "painaftersession",
-            "postsessionpain", "painend", "painafter0100", "painpost0100"],
+            "postsessionpain", "painend", "painafter0100", "painpost0100",
+        ],
         .painScale: ["painscale", "scale", "painscaletype", "painmeasure"],
-        .medDosesPerDay: ["meddosesperday", "medication", "medications", "meds", "analgesicdoses",
+        .medDosesPerDay: [
+            "meddosesperday", "medication", "medications", "meds", "analgesicdoses",
             "analgesicdosesday", "analgesicdosesperday", "dosesperday", "dosesday", "analgesicuse",
-            "painmedication", "painmeddoses", "medicationdosesperday", "analgesics"],
+            "painmedication", "painmeddoses", "medicationdosesperday", "analgesics",
+        ],
         .cause: ["cause", "diagnosis", "condition", "etiology", "aetiology", "primarydiagnosis", "dx"],
-        .symptomOnsetWeeks: ["symptomonsetweeks", "weekssinceonset", "onsetweeks", "symptomweeks",
-            "weekssincesymptomonset", "symptomdurationweeks", "durationofsymptomsweeks", "weekssymptomatic"],
+        .symptomOnsetWeeks: [
+            "symptomonsetweeks", "weekssinceonset", "onsetweeks", "symptomweeks",
+            "weekssincesymptomonset", "symptomdurationweeks", "durationofsymptomsweeks", "weekssymptomatic",
+        ],
         .age: ["age", "patientage", "ageyears", "ageatvisit"],
         .sex: ["sex", "gender", "patientsex", "patientgender"],
-        .adverseEvent: ["adverseevent", "adverseevents", "sideeffect", "sideeffects", "reaction", "adversereaction",
-            "complication", "complications"],
-        .notes: ["notes", "note", "comments", "comment", "remarks", "sessionnotes", "clinicalnotes", "soapnotes",
-            "freetext"],
+        .adverseEvent: [
+            "adverseevent", "adverseevents", "sideeffect", "sideeffects", "reaction", "adversereaction",
+            "complication", "complications",
+        ],
+        .notes: [
+            "notes", "note", "comments", "comment", "remarks", "sessionnotes", "clinicalnotes", "soapnotes",
+            "freetext",
+        ],
     ]
 
     /// Every accepted header key mapped to its field.

@@ -23,16 +23,22 @@ struct SessionFinalizer {
         var staged = staged
         let count = staged.count
         var removals = Removals(
-            rejected: [Int](repeating: 0, count: paths.count), duplicates: [Int](repeating: 0, count: paths.count))
+            rejected: [Int](repeating: 0, count: paths.count),
+            duplicates: [Int](repeating: 0, count: paths.count))
         var removed = [Bool](repeating: false, count: count)
 
         func remove(_ row: Int, _ reason: RejectReason, field: String, value: String, detail: String) {
             removed[row] = true
             let file = Int(staged.file[row])
-            if reason == .duplicateRecord { removals.duplicates[file] += 1 } else { removals.rejected[file] += 1 }
+            if reason == .duplicateRecord {
+                removals.duplicates[file] += 1
+            } else {
+                removals.rejected[file] += 1
+            }
             issues.append(
                 RecordIssue(
-                    file: paths[file], line: Int(staged.line[row]), record: Int(staged.record[row]), reason: reason,
+                    file: paths[file], line: Int(staged.line[row]), record: Int(staged.record[row]),
+                    reason: reason,
                     field: field, value: value, detail: detail, fileIndex: file))
         }
 
@@ -48,7 +54,9 @@ struct SessionFinalizer {
                 staged.dateKey[row] = day
             } else {
                 let text = "\(pad(first))/\(pad(second))/\(year)"
-                remove(row, .invalidSessionDate, field: "session_date", value: text, detail: "not a date in \(order.pattern)")
+                remove(
+                    row, .invalidSessionDate, field: "session_date", value: text,
+                    detail: "not a date in \(order.pattern)")
             }
         }
 
@@ -95,13 +103,16 @@ struct SessionFinalizer {
                     let firstLine = "line \(staged.line[first]) of \(paths[Int(staged.file[first])])"
                     // With session numbers only the first row of a group is kept; by date,
                     // several different visits may be, and a copy of any of them is a duplicate.
-                    let original = (groupStart..<next).first { kept[$0] && staged.sameRecord(Int(order[$0]), row) }
+                    let original = (groupStart..<next).first {
+                        kept[$0] && staged.sameRecord(Int(order[$0]), row)
+                    }
                     if let original {
                         let source = Int(order[original])
                         kept[next] = false
                         remove(
                             row, .duplicateRecord, field: "", value: "",
-                            detail: "same as line \(staged.line[source]) of \(paths[Int(staged.file[source])])")
+                            detail:
+                                "same as line \(staged.line[source]) of \(paths[Int(staged.file[source])])")
                     } else if key.0 == 0 {
                         kept[next] = false
                         remove(
@@ -167,7 +178,9 @@ struct SessionFinalizer {
         }
 
         var table = SessionTable()
-        table.clinicNames = (0...staged.clinics.count).map { $0 == 0 ? "" : staged.clinics.string(UInt32($0)) }
+        table.clinicNames = (0...staged.clinics.count).map {
+            $0 == 0 ? "" : staged.clinics.string(UInt32($0))
+        }
         table.course = courseOfRow
         courseOfRow = []
         table.clinic = gather(&staged.clinic, final)
@@ -204,7 +217,8 @@ struct SessionFinalizer {
         return result
     }
 
-    private func insertionSort(_ values: inout [Int32], _ range: Range<Int>, by less: (Int32, Int32) -> Bool) {
+    private func insertionSort(_ values: inout [Int32], _ range: Range<Int>, by less: (Int32, Int32) -> Bool)
+    {
         guard range.count > 1 else { return }
         if range.count > 64 {
             values[range].sort(by: less)

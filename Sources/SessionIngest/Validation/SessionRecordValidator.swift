@@ -25,7 +25,8 @@ struct SessionRecordValidator: RecordSink {
     private var painScales = CategoryMatcher(CategoryVocabulary.painScales)
     private var warnings: [(RejectReason, SessionField, Int)] = []
 
-    init(path: String, fileIndex: UInt16, options: IngestOptions, decimalComma: Bool, staged: StagedSessions) {
+    init(path: String, fileIndex: UInt16, options: IngestOptions, decimalComma: Bool, staged: StagedSessions)
+    {
         self.path = path
         self.fileIndex = fileIndex
         self.options = options
@@ -40,7 +41,9 @@ struct SessionRecordValidator: RecordSink {
     /// Maps the header and sets which columns `collector` keeps: from the file's first
     /// record, or, for a later part of a file parsed in parallel, from the header the first
     /// part read.
-    mutating func configure(headers: [String], line: Int, collector fields: FieldCollector) throws(IngestError) {
+    mutating func configure(headers: [String], line: Int, collector fields: FieldCollector)
+        throws(IngestError)
+    {
         let mapping = try HeaderMapping(headers: headers, file: path, mapping: options.mapping)
         let missing = mapping.missingRequired
         if !missing.isEmpty {
@@ -69,7 +72,9 @@ struct SessionRecordValidator: RecordSink {
 
     mutating func syntaxError(line: Int, number: Int) {
         summaryCounts.records += 1
-        reject(.csvSyntax, line: line, record: number, field: nil, value: "", detail: "a stray or unterminated double quote")
+        reject(
+            .csvSyntax, line: line, record: number, field: nil, value: "",
+            detail: "a stray or unterminated double quote")
     }
 
     @inline(__always)
@@ -94,7 +99,9 @@ struct SessionRecordValidator: RecordSink {
         if fields.withField(dateColumn, { FieldParsers.isBlank($0) }) {
             return reject(.missingSessionDate, .sessionDate, fields, line, number)
         }
-        guard let parsedDate = fields.withField(dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
+        guard
+            let parsedDate = fields.withField(
+                dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
         else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
         // The column's slash order is decided from every date in it, rejected rows included.
         if case .slash(let first, let second, _) = parsedDate {
@@ -137,7 +144,9 @@ struct SessionRecordValidator: RecordSink {
         if fields.withField(painColumn, { FieldParsers.isBlank($0) }) {
             return reject(.missingPain, .painPre, fields, line, number)
         }
-        guard let rawPain = fields.withField(painColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
+        guard
+            let rawPain = fields.withField(
+                painColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
         else { return reject(.invalidPain, .painPre, fields, line, number) }
         guard rawPain >= 0 && rawPain <= scale.maximum else {
             return reject(.painOutOfRange, .painPre, fields, line, number)
@@ -147,7 +156,9 @@ struct SessionRecordValidator: RecordSink {
         var painPost = Double.nan
         let postColumn = column(.painPost)
         if postColumn >= 0 && !fields.withField(postColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(postColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) }) {
+            if let value = fields.withField(
+                postColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
+            {
                 if value >= 0 && value <= scale.maximum {
                     painPost = value
                 } else {
@@ -159,7 +170,9 @@ struct SessionRecordValidator: RecordSink {
         }
 
         let comma = decimalComma
-        let duration = optional(.durationMinutes, fields, .invalidDuration, missing: SessionTable.missingDuration) {
+        let duration = optional(
+            .durationMinutes, fields, .invalidDuration, missing: SessionTable.missingDuration
+        ) {
             FieldParsers.integer($0).flatMap { (1...240).contains($0) ? UInt8($0) : nil }
         }
         let medication = optional(.medDosesPerDay, fields, .invalidMedication, missing: Double.nan) {
@@ -179,7 +192,8 @@ struct SessionRecordValidator: RecordSink {
         let foundAdverse = Self.match(&adverseEvents, adverseColumn, fields)
         let cause = optional(.cause, fields, .unknownCause, missing: Cause.unknown, found: foundCause)
         let sex = optional(.sex, fields, .invalidSex, missing: Sex.unknown, found: foundSex)
-        let adverse = optional(.adverseEvent, fields, .invalidAdverseEvent, missing: AdverseEvent.none, found: foundAdverse)
+        let adverse = optional(
+            .adverseEvent, fields, .invalidAdverseEvent, missing: AdverseEvent.none, found: foundAdverse)
 
         // Accepted: intern ids only now, so rejected records leave no trace in the dictionaries.
         let clinicColumn = column(.clinicID)
@@ -190,7 +204,9 @@ struct SessionRecordValidator: RecordSink {
                 return trimmed.isEmpty ? defaultClinic : staged.clinics.intern(trimmed)
             }
         }
-        let course = fields.withField(patientColumn) { staged.patients.intern(ASCII.trimmed($0), tag: clinic) }
+        let course = fields.withField(patientColumn) {
+            staged.patients.intern(ASCII.trimmed($0), tag: clinic)
+        }
         var therapist: UInt32 = 0
         let therapistColumn = column(.therapistID)
         if therapistColumn >= 0 {
@@ -222,7 +238,8 @@ struct SessionRecordValidator: RecordSink {
             let value = fields.withField(column) { Self.displayValue($0) }
             issues.append(
                 RecordIssue(
-                    file: path, line: line, record: number, reason: reason, field: field.rawValue, value: value,
+                    file: path, line: line, record: number, reason: reason, field: field.rawValue,
+                    value: value,
                     detail: "treated as missing", fileIndex: Int(fileIndex)))
         }
 
@@ -273,7 +290,9 @@ struct SessionRecordValidator: RecordSink {
 
     /// The category value of `field`, or nil when absent, blank or not recognised.
     @inline(__always)
-    private static func match<Value>(_ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector)
+    private static func match<Value>(
+        _ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector
+    )
         -> Value?
     {
         guard column >= 0 else { return nil }
@@ -294,7 +313,8 @@ struct SessionRecordValidator: RecordSink {
         summaryCounts.rejected += 1
         issues.append(
             RecordIssue(
-                file: path, line: line, record: record, reason: reason, field: field?.rawValue ?? "", value: value,
+                file: path, line: line, record: record, reason: reason, field: field?.rawValue ?? "",
+                value: value,
                 detail: detail, fileIndex: Int(fileIndex)))
     }
 

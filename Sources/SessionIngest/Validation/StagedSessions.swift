@@ -75,7 +75,9 @@ struct StagedSessions {
         }
         /// Moves `source` onto the end of `target`, releasing `source` at once so that no
         /// more than one column is ever held twice.
-        func move<Element>(_ source: inout [Element], onto target: inout [Element], _ transform: (Element) -> Element) {
+        func move<Element>(
+            _ source: inout [Element], onto target: inout [Element], _ transform: (Element) -> Element
+        ) {
             target.reserveCapacity(target.count + source.count)
             for value in source { target.append(transform(value)) }
             source = []
@@ -146,7 +148,9 @@ struct DecimalColumn {
             return
         }
         let scaled = (value * 100).rounded()
-        if abs(scaled) < 2_000_000_000, Double(Int32(scaled)) / 100 == value, !(value == 0 && value.sign == .minus) {
+        if abs(scaled) < 2_000_000_000, Double(Int32(scaled)) / 100 == value,
+            !(value == 0 && value.sign == .minus)
+        {
             hundredths.append(Int32(scaled))
         } else {
             exceptions[hundredths.count] = value
