@@ -31,7 +31,7 @@ public enum Ingestor {
                 throw IngestError(file: path, message: "the file holds only blank lines: no header")
             }
             issues += validator.issues
-            let (order, dateDescription) = decideSlashOrder(validator)
+            let (order, dateDescription) = validator.dates.decision(forced: options.dateFormat)
             slashOrders.append(order)
             var summary = FileSummary(
                 path: path, dialect: dialect, mapping: mapping, dateFormatDescription: dateDescription,
@@ -83,32 +83,6 @@ public enum Ingestor {
 
     /// One part per core, at most 8.
     public static var defaultParallelism: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
-
-    private static func decideSlashOrder(_ validator: SessionRecordValidator) -> (DateFormat?, String) {
-        let shapes = validator.dateShapes
-        let evidence = validator.slashEvidence
-        if let forced = validator.options.dateFormat {
-            return (forced == .mdy || forced == .dmy ? forced : nil, "\(forced.pattern) (--date-format)")
-        }
-        var parts: [String] = []
-        var order: DateFormat? = nil
-        if evidence.total > 0 {
-            if evidence.dayFirst > evidence.monthFirst {
-                order = .dmy
-                parts.append("DD/MM/YYYY (\(evidence.dayFirst) values have a day above 12)")
-            } else if evidence.monthFirst > 0 {
-                order = .mdy
-                parts.append("MM/DD/YYYY (\(evidence.monthFirst) values have a day above 12)")
-            } else {
-                order = .mdy
-                parts.append("MM/DD/YYYY (assumed: no value shows the order; use --date-format dmy if wrong)")
-            }
-        }
-        if shapes.iso > 0 { parts.insert("YYYY-MM-DD", at: 0) }
-        if shapes.dots > 0 { parts.append("DD.MM.YYYY") }
-        if parts.isEmpty { return (order, "no dates read") }
-        return (order, parts.count > 1 ? "mixed: " + parts.joined(separator: ", ") : parts[0])
-    }
 
     private static func painScaleDescription(_ mapping: HeaderMapping, _ options: IngestOptions) -> String {
         let fallback = options.painScale.map { "\($0.rawValue) (--pain-scale)" } ?? "nrs (default)"

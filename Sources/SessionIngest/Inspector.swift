@@ -31,7 +31,7 @@ extension Inspector {
         var lines: [Int] = []
         var syntaxErrors: [Int] = []
         var dateColumn: Int?
-        var evidence = (dayFirst: 0, monthFirst: 0, slash: 0, iso: 0, dots: 0, invalid: 0)
+        var evidence = DateColumnEvidence()
         var truncated = false
 
         mutating func header(_ fields: FieldCollector, line: Int) throws(IngestError) {
@@ -49,18 +49,14 @@ extension Inspector {
             lines.append(line)
             guard let dateColumn else { return }
             let parsed = fields.withField(dateColumn) { SessionDate.parse($0, forced: forcedDate) }
-            switch parsed {
-            case .slash(let first, let second, _)?:
-                evidence.slash += 1
-                if first > 12 { evidence.dayFirst += 1 }
-                if second > 12 { evidence.monthFirst += 1 }
-            case .day?:
+            guard let parsed else { return }
+            evidence.noteOrder(parsed)
+            if case .day = parsed {
                 if fields.withField(dateColumn, { ASCII.trimmed($0).contains(UInt8(ascii: ".")) }) {
                     evidence.dots += 1
                 } else {
                     evidence.iso += 1
                 }
-            case nil: evidence.invalid += 1
             }
         }
 
@@ -92,22 +88,8 @@ public enum Inspector {
         let evidence = sink.evidence
         if sink.dateColumn == nil {
             dates = "no session_date column"
-        } else if let forced = options.dateFormat {
-            dates = "\(forced.pattern) (--date-format)"
         } else {
-            var parts: [String] = []
-            if evidence.iso > 0 { parts.append("YYYY-MM-DD") }
-            if evidence.dots > 0 { parts.append("DD.MM.YYYY") }
-            if evidence.slash > 0 {
-                if evidence.dayFirst > evidence.monthFirst {
-                    parts.append("DD/MM/YYYY (\(evidence.dayFirst) values have a day above 12)")
-                } else if evidence.monthFirst > 0 {
-                    parts.append("MM/DD/YYYY (\(evidence.monthFirst) values have a day above 12)")
-                } else {
-                    parts.append("MM/DD/YYYY (assumed: no value read shows the order)")
-                }
-            }
-            dates = parts.isEmpty ? "no valid dates read" : parts.joined(separator: ", ")
+            dates = evidence.decision(forced: options.dateFormat).description
         }
         let scale: String
         if fields.contains(.painScale) {

@@ -53,6 +53,15 @@ struct IngestFlags: ParsableArguments {
     /// How many parts a large file is parsed in.
     var parallelism: Int { threads ?? Ingestor.defaultParallelism }
 
+    /// Ingests `paths` with these flags, drawing a progress bar while reading when stderr
+    /// is a terminal; the bar is cleared however ingest ends.
+    func ingest(_ paths: [String]) throws -> IngestResult {
+        let progress = ProgressBar.start(for: paths)
+        defer { ProgressBar.finish(progress) }
+        return try Ingestor.ingest(
+            paths: paths, options: options(), parallelism: parallelism, progress: progress)
+    }
+
     /// The ingest options these flags describe.
     func options() throws -> IngestOptions {
         var options = IngestOptions()

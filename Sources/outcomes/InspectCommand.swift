@@ -36,7 +36,6 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let inspection = try Inspector.inspect(path: file, rows: rows, options: ingest.options())
         Terminal.write(json ? Self.json(inspection) : Self.text(inspection))
-        Terminal.flush()
     }
 
     static func text(_ inspection: Inspection) -> String {

@@ -92,11 +92,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = ProgressBar.start(for: inputs)
-        defer { ProgressBar.finish(progress) }
-        let result = try Ingestor.ingest(
-            paths: inputs, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
-        ProgressBar.finish(progress)
+        let result = try ingest.ingest(inputs)
         let analysis = OutcomeAnalysis(table: result.table, settings: try settings())
         let bundle = ReportBundle(ingest: result, analysis: analysis)
         try OutputFolder(path: out).write(bundle.files)
@@ -105,6 +101,5 @@ struct ReportCommand: ParsableCommand {
             "\(quality.records) records: \(quality.accepted) accepted, \(quality.rejected) rejected, \(quality.duplicates) duplicates; \(analysis.flow.analysable) of \(analysis.flow.courses) courses analysed"
         )
         Terminal.line("wrote \(out)/report.md and \(bundle.files.count - 1) more files")
-        Terminal.flush()
     }
 }

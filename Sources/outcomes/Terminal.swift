@@ -10,9 +10,6 @@ enum Terminal {
 
     static func line(_ text: String = "") { write(text + "\n") }
 
-    /// Output is unbuffered; kept so callers can mark the end of their output.
-    static func flush() {}
-
     /// One line on stderr, prefixed with the program name. Control characters from the
     /// data (a header holding a newline or a terminal escape) are shown escaped, so the
     /// message stays one harmless line.

@@ -32,18 +32,13 @@ struct ValidateCommand: ParsableCommand {
     var ingest: IngestFlags
 
     func run() throws {
-        let progress = ProgressBar.start(for: files)
-        defer { ProgressBar.finish(progress) }
-        let result = try Ingestor.ingest(
-            paths: files, options: ingest.options(), parallelism: ingest.parallelism, progress: progress)
-        ProgressBar.finish(progress)
+        let result = try ingest.ingest(files)
         try OutputFolder(path: out).write([
             ("rejects.csv", IngestTables.rejects(result.issues).rendered()),
             ("data_quality.csv", IngestTables.dataQuality(result).rendered()),
         ])
         Terminal.write(Self.summary(result))
         Terminal.line("wrote \(out)/rejects.csv, \(out)/data_quality.csv")
-        Terminal.flush()
         if result.quality.rejected > 0 { throw ExitCode(ExitStatus.recordsRejected) }
     }
 

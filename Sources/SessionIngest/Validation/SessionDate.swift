@@ -126,3 +126,57 @@ enum SessionDate {
         }
     }
 }
+
+/// What a `session_date` column showed, and the format it implies: the shapes seen and,
+/// for slash dates, which part went above 12. Shared by ingest and `inspect`.
+struct DateColumnEvidence: Equatable {
+    var iso = 0
+    var dots = 0
+    var slash = 0
+    /// Slash dates whose first part exceeds 12 (DD/MM/YYYY).
+    var dayFirst = 0
+    /// Slash dates whose second part exceeds 12 (MM/DD/YYYY).
+    var monthFirst = 0
+
+    /// Counts the slash order `parsed` shows, if it is a slash date.
+    mutating func noteOrder(_ parsed: SessionDate.Parsed) {
+        guard case .slash(let first, let second, _) = parsed else { return }
+        slash += 1
+        if first > 12 { dayFirst += 1 }
+        if second > 12 { monthFirst += 1 }
+    }
+
+    static func += (lhs: inout Self, rhs: Self) {
+        lhs.iso += rhs.iso
+        lhs.dots += rhs.dots
+        lhs.slash += rhs.slash
+        lhs.dayFirst += rhs.dayFirst
+        lhs.monthFirst += rhs.monthFirst
+    }
+
+    /// The slash order to read the column with, and how the format is described: the larger
+    /// count of values above 12 wins; with no evidence MM/DD/YYYY is assumed, and said so.
+    func decision(forced: DateFormat?) -> (slashOrder: DateFormat?, description: String) {
+        if let forced {
+            return (forced == .mdy || forced == .dmy ? forced : nil, "\(forced.pattern) (--date-format)")
+        }
+        var parts: [String] = []
+        var order: DateFormat? = nil
+        if slash > 0 {
+            if dayFirst > monthFirst {
+                order = .dmy
+                parts.append("DD/MM/YYYY (\(dayFirst) values have a day above 12)")
+            } else if monthFirst > 0 {
+                order = .mdy
+                parts.append("MM/DD/YYYY (\(monthFirst) values have a day above 12)")
+            } else {
+                order = .mdy
+                parts.append("MM/DD/YYYY (assumed: no value shows the order; use --date-format dmy if wrong)")
+            }
+        }
+        if iso > 0 { parts.insert("YYYY-MM-DD", at: 0) }
+        if dots > 0 { parts.append("DD.MM.YYYY") }
+        if parts.isEmpty { return (order, "no dates read") }
+        return (order, parts.count > 1 ? "mixed: " + parts.joined(separator: ", ") : parts[0])
+    }
+}

@@ -12,8 +12,9 @@ struct SessionRecordValidator: RecordSink {
     var issues: [RecordIssue] = []
     var summaryCounts = FileSummary.Counts()
     var mapping: HeaderMapping?
-    var slashEvidence = (dayFirst: 0, monthFirst: 0, total: 0)
-    var dateShapes = (iso: 0, dots: 0, slash: 0)
+    /// Slash orders are counted on every parsed date, rejected rows included; shapes on
+    /// accepted rows.
+    var dates = DateColumnEvidence()
 
     private var columns = [Int](repeating: -1, count: SessionField.allCases.count)
     private var headerCount = 0
@@ -104,11 +105,7 @@ struct SessionRecordValidator: RecordSink {
                 dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
         else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
         // The column's slash order is decided from every date in it, rejected rows included.
-        if case .slash(let first, let second, _) = parsedDate {
-            slashEvidence.total += 1
-            if first > 12 { slashEvidence.dayFirst += 1 }
-            if second > 12 { slashEvidence.monthFirst += 1 }
-        }
+        dates.noteOrder(parsedDate)
 
         var sessionNumber: Int32 = 0
         let numberColumn = column(.sessionNumber)
@@ -223,15 +220,12 @@ struct SessionRecordValidator: RecordSink {
         case .day(let day):
             dateKey = day
             if fields.withField(dateColumn, { ASCII.trimmed($0).contains(UInt8(ascii: ".")) }) {
-                dateShapes.dots += 1
-            } else if options.dateFormat == .mdy || options.dateFormat == .dmy {
-                dateShapes.slash += 1
-            } else {
-                dateShapes.iso += 1
+                dates.dots += 1
+            } else if options.dateFormat != .mdy && options.dateFormat != .dmy {
+                dates.iso += 1
             }
         case .slash(let first, let second, let year):
             dateKey = SessionDate.pack(first: first, second: second, year: year)
-            dateShapes.slash += 1
         }
 
         for (reason, field, column) in warnings {
@@ -345,11 +339,6 @@ extension SessionRecordValidator {
         }
         summaryCounts.records += part.summaryCounts.records
         summaryCounts.rejected += part.summaryCounts.rejected
-        slashEvidence.dayFirst += part.slashEvidence.dayFirst
-        slashEvidence.monthFirst += part.slashEvidence.monthFirst
-        slashEvidence.total += part.slashEvidence.total
-        dateShapes.iso += part.dateShapes.iso
-        dateShapes.dots += part.dateShapes.dots
-        dateShapes.slash += part.dateShapes.slash
+        dates += part.dates
     }
 }
