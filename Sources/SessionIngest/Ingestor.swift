@@ -1,5 +1,5 @@
 import Foundation
-import SessionModel
+public import SessionModel
 
 /// Reads session exports into one dataset of validated sessions, accounting for every
 /// record: `records = accepted + rejected + duplicates`, per file and in total.
@@ -12,7 +12,7 @@ public enum Ingestor {
     /// identical, byte for byte, whatever the number of parts.
     public static func ingest(
         paths: [String], options: IngestOptions = IngestOptions(), parallelism: Int = defaultParallelism,
-        progress: IngestProgress? = nil
+        progress: IngestProgress? = nil, timings: PhaseTimings? = nil
     ) throws(IngestError) -> IngestResult {
         guard paths.count < Int(UInt16.max) else {
             throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
@@ -44,8 +44,10 @@ public enum Ingestor {
             summaries.append(summary)
         }
 
+        timings?.mark("parse and validate")
         let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths)
         let (table, removals, keptWarned, keptVAS) = finalizer.finish(consume staged, issues: &issues)
+        timings?.mark("finalize")
         var quality = DataQuality()
         quality.files = paths.count
         for index in summaries.indices {

@@ -92,10 +92,13 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = try ingest.ingest(inputs)
+        let timings = PhaseTimings.fromEnvironment()
+        let result = try ingest.ingest(inputs, timings: timings)
         let analysis = OutcomeAnalysis(table: result.table, settings: try settings())
+        timings?.mark("statistics")
         let bundle = ReportBundle(ingest: result, analysis: analysis)
         try OutputFolder(path: out).write(bundle.files)
+        timings?.mark("write report")
         let quality = result.quality
         Terminal.note(
             "\(quality.records) records: \(quality.accepted) accepted, \(quality.rejected) rejected, \(quality.duplicates) duplicates; \(analysis.flow.analysable) of \(analysis.flow.courses) courses analysed"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OutcomeReport
 import SessionIngest
+import SessionModel
 
 /// `outcomes validate`: ingest only, with the data-quality accounting.
 struct ValidateCommand: ParsableCommand {
@@ -32,11 +33,13 @@ struct ValidateCommand: ParsableCommand {
     var ingest: IngestFlags
 
     func run() throws {
-        let result = try ingest.ingest(files)
+        let timings = PhaseTimings.fromEnvironment()
+        let result = try ingest.ingest(files, timings: timings)
         try OutputFolder(path: out).write([
             ("rejects.csv", IngestTables.rejects(result.issues).rendered()),
             ("data_quality.csv", IngestTables.dataQuality(result).rendered()),
         ])
+        timings?.mark("write")
         Terminal.write(Self.summary(result))
         Terminal.line("wrote \(out)/rejects.csv, \(out)/data_quality.csv")
         if result.quality.rejected > 0 { throw ExitCode(ExitStatus.recordsRejected) }

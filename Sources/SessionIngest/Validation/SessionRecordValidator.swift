@@ -237,27 +237,14 @@ struct SessionRecordValidator: RecordSink {
                     detail: "treated as missing", fileIndex: Int(fileIndex)))
         }
 
-        staged.file.append(fileIndex)
-        staged.line.append(UInt32(truncatingIfNeeded: line))
-        staged.record.append(UInt32(truncatingIfNeeded: number))
-        staged.clinic.append(clinic)
-        staged.course.append(course)
-        staged.dateKey.append(dateKey)
-        staged.sessionNumber.append(sessionNumber)
-        staged.technique.append(technique)
-        staged.therapist.append(therapist)
-        staged.duration.append(duration)
-        staged.painPre.append(rawPain)
-        staged.painPost.append(painPost)
-        staged.medDoses.append(medication)
-        staged.cause.append(cause)
-        staged.onsetWeeks.append(onset)
-        staged.age.append(age)
-        staged.sex.append(sex)
-        staged.adverseEvent.append(adverse)
-        staged.notesHash.append(notesHash)
-        staged.warned.append(!warnings.isEmpty)
-        staged.vas.append(scale == .vas)
+        staged.append(
+            StagedRow(
+                file: fileIndex, line: UInt32(truncatingIfNeeded: line),
+                record: UInt32(truncatingIfNeeded: number), clinic: clinic, course: course, dateKey: dateKey,
+                sessionNumber: sessionNumber, technique: technique, therapist: therapist, duration: duration,
+                painPre: rawPain, painPost: painPost, medDoses: medication, cause: cause, onsetWeeks: onset,
+                age: age, sex: sex, adverseEvent: adverse, notesHash: notesHash, warned: !warnings.isEmpty,
+                vas: scale == .vas))
     }
 
     /// An optional field's value: `missing` when the column is absent or the value blank;

@@ -34,6 +34,32 @@ struct StagedSessions {
 
     var count: Int { course.count }
 
+    /// Appends one accepted record (the validator's only way in).
+    @inline(__always)
+    mutating func append(_ row: StagedRow) {
+        file.append(row.file)
+        line.append(row.line)
+        record.append(row.record)
+        clinic.append(row.clinic)
+        course.append(row.course)
+        dateKey.append(row.dateKey)
+        sessionNumber.append(row.sessionNumber)
+        technique.append(row.technique)
+        therapist.append(row.therapist)
+        duration.append(row.duration)
+        painPre.append(row.painPre)
+        painPost.append(row.painPost)
+        medDoses.append(row.medDoses)
+        cause.append(row.cause)
+        onsetWeeks.append(row.onsetWeeks)
+        age.append(row.age)
+        sex.append(row.sex)
+        adverseEvent.append(row.adverseEvent)
+        notesHash.append(row.notesHash)
+        warned.append(row.warned)
+        vas.append(row.vas)
+    }
+
     /// Makes room for `capacity` rows in every column.
     mutating func reserveCapacity(_ capacity: Int) {
         file.reserveCapacity(capacity)
@@ -123,6 +149,33 @@ struct StagedSessions {
             && same(onsetWeeks[a], onsetWeeks[b]) && age[a] == age[b] && sex[a] == sex[b]
             && adverseEvent[a] == adverseEvent[b] && notesHash[a] == notesHash[b]
     }
+}
+
+/// One accepted record as the validator hands it over: ids interned into the same
+/// ``StagedSessions``' dictionaries, decimals as parsed (NaN when missing), pain on the
+/// record's own scale.
+struct StagedRow {
+    var file: UInt16
+    var line: UInt32
+    var record: UInt32
+    var clinic: UInt32
+    var course: UInt32
+    var dateKey: Int32
+    var sessionNumber: Int32
+    var technique: Technique
+    var therapist: UInt32
+    var duration: UInt8
+    var painPre: Double
+    var painPost: Double
+    var medDoses: Double
+    var cause: Cause
+    var onsetWeeks: Double
+    var age: UInt8
+    var sex: Sex
+    var adverseEvent: AdverseEvent
+    var notesHash: UInt64
+    var warned: Bool
+    var vas: Bool
 }
 
 /// A column of optional decimals kept as exact hundredths in 32 bits.
