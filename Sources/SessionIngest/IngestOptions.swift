@@ -19,6 +19,9 @@ public struct IngestOptions: Sendable {
     /// A file is cut into parts for parallel parsing only when each part would be at least
     /// this large (tests lower it to exercise cuts on small files).
     var minimumPartBytes: Int64 = FilePartitioner.minimumPartBytes
+    /// Bytes fed to libcsv at once on the block path; 0 feeds every line on its own (tests
+    /// vary it to prove the two paths agree).
+    var blockBytes = RecordFeeder.blockBytes
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, dateFormat: DateFormat? = nil,

@@ -26,6 +26,7 @@ extension Inspector {
     fileprivate struct Sink: RecordSink {
         let limit: Int
         let forcedDate: DateFormat?
+        let blockBytes: Int
         var header: [String] = []
         var records: [[String]] = []
         var lines: [Int] = []
@@ -74,7 +75,7 @@ public enum Inspector {
         -> Inspection
     {
         let dialect = try DialectSniffer.sniff(path: path, options: options)
-        var sink = Sink(limit: rows, forcedDate: options.dateFormat)
+        var sink = Sink(limit: rows, forcedDate: options.dateFormat, blockBytes: options.blockBytes)
         let collector = FieldCollector()
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding,

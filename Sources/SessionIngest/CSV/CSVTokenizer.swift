@@ -27,16 +27,20 @@ final class CSVTokenizer {
         self.delimiter = delimiter
         self.collector = collector
         parser = .allocate(capacity: 1)
-        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        // Every CR and LF outside quotes ends a row, empty or not, so the collector can count
+        // physical lines without looking at the bytes.
+        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
         csv_set_delim(parser, delimiter)
         csv_set_space_func(parser, noByteIsSpace)
         // libcsv grows its field buffer linearly by the block size: a large block keeps a
         // 10 MB field to a handful of reallocations instead of tens of thousands.
         csv_set_blk_size(parser, 1 << 20)
         csv_set_realloc_func(parser, cappedRealloc)
+        collector.state.pointee.source = parser
     }
 
     deinit {
+        if collector.state.pointee.source == parser { collector.state.pointee.source = nil }
         csv_free(parser)
         parser.deallocate()
     }
@@ -91,7 +95,7 @@ private func collectField(
         to: context.assumingMemoryBound(to: FieldCollector.State.self))
 }
 
-private func collectRecordEnd(_: Int32, _ context: UnsafeMutableRawPointer?) {
+private func collectRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    context.assumingMemoryBound(to: FieldCollector.State.self).pointee.hasRecord = true
+    FieldCollector.recordEnded(terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self))
 }

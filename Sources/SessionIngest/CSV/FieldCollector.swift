@@ -1,15 +1,24 @@
+import CLibCSV
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// Receives libcsv's fields for one record and keeps only what the caller needs.
+/// Receives libcsv's fields and record ends and keeps only what the caller needs, for one
+/// record (line-by-line feeding) or for every record of a block (block feeding).
 ///
 /// libcsv's field pointer is valid only during its callback, so fields are copied into one
 /// flat buffer here. Columns the caller does not need are only counted, and columns marked
 /// for hashing are reduced to a 64-bit hash, so memory follows the data kept, not the
 /// size of a notes field.
+///
+/// Record ends also keep the physical line count: the parser runs with `CSV_REPALL_NL`, so
+/// every CR or LF outside quotes reaches ``recordEnded(_:state:)`` (blank lines and the LF
+/// of a CRLF as empty rows), and line terminators inside hashed fields are counted while
+/// hashing. ``State/terminatorBytes`` then proves, against the bytes of a block, that no
+/// line terminator went uncounted.
 ///
 /// Storage is manually managed memory behind `let` pointers: the callback runs once per
 /// field, and Swift arrays in a class would pay an exclusivity check on every access.
@@ -21,39 +30,76 @@ final class FieldCollector {
         case nothing
     }
 
+    /// One field of the buffer: where its bytes are, and its hash when the column is hashed.
+    struct Span {
+        var start: Int
+        var end: Int
+        var hash: UInt64
+    }
+
+    /// One completed record: its fields in the span buffer and the physical line it starts on.
+    struct Record {
+        var firstField: Int
+        var fieldCount: Int
+        var line: Int
+    }
+
     /// All mutable state, behind a `let` pointer so no access pays a dynamic exclusivity check.
     struct State {
         var keepModes: UnsafeMutablePointer<Keep>
         var keepCount = 0
+        /// The parser whose field buffer the fields are in: it holds at least 16 bytes past a
+        /// field's start once it holds any, so short fields are copied as two words.
+        var source: UnsafeMutablePointer<csv_parser>?
         var beyondMode = Keep.bytes
         var bytes: UnsafeMutableRawPointer
         var byteCapacity: Int
         var byteCount = 0
-        /// Start and end offset of each field, and the hash of hashed fields.
-        var spans: UnsafeMutablePointer<(start: Int, end: Int, hash: UInt64)>
+        var spans: UnsafeMutablePointer<Span>
         var spanCapacity: Int
-        var fieldCount = 0
-        var hasRecord = false
+        /// Fields in the buffer: every completed record's and the open record's.
+        var spanCount = 0
+        /// The first field of the record still being parsed.
+        var openRecordStart = 0
+        var records: UnsafeMutablePointer<Record>
+        var recordCapacity: Int
+        var recordCount = 0
+        /// The record the accessors read.
+        var view = Record(firstField: 0, fieldCount: 0, line: 0)
+        /// The physical line the parser is on (block feeding).
+        var line = 0
+        /// Line terminators inside the open record's hashed fields (CRLF once).
+        var openRecordNewlines = 0
+        /// CR and LF bytes seen: one per record end or empty row, plus those inside hashed
+        /// fields.
+        var terminatorBytes = 0
+        /// True when the last row end was a CR, so an empty row ended by LF right after it is
+        /// the second half of a CRLF.
+        var lastEndWasCR = false
     }
 
     let state: UnsafeMutablePointer<State>
 
-    /// The number of fields in the current (or just completed) record.
-    var fieldCount: Int { state.pointee.fieldCount }
-    /// Set when a record ended during the last parse call; cleared by ``discardRecord()``.
-    var hasRecord: Bool { state.pointee.hasRecord }
+    /// The number of fields of the current record.
+    var fieldCount: Int { state.pointee.view.fieldCount }
+    /// True when a record ended since the last ``discardRecord()``.
+    var hasRecord: Bool { state.pointee.recordCount > 0 }
+    /// Records completed since the last ``discardRecord()``.
+    var recordCount: Int { state.pointee.recordCount }
 
     init() {
         state = .allocate(capacity: 1)
         state.initialize(
             to: State(
                 keepModes: .allocate(capacity: 1), bytes: .allocate(byteCount: 1 << 12, alignment: 8),
-                byteCapacity: 1 << 12, spans: .allocate(capacity: 64), spanCapacity: 64))
+                byteCapacity: 1 << 12, spans: .allocate(capacity: 64), spanCapacity: 64,
+                records: .allocate(capacity: 16), recordCapacity: 16))
     }
 
     deinit {
         state.pointee.bytes.deallocate()
         state.pointee.spans.deallocate()
+        state.pointee.records.deallocate()
         state.pointee.keepModes.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
@@ -68,52 +114,117 @@ final class FieldCollector {
         state.pointee.beyondMode = beyond
     }
 
-    @inline(__always)
-    func append(_ field: UnsafeRawBufferPointer) { Self.append(field, to: state) }
-
     /// Keeps one field; called from libcsv's callback with the state pointer as context,
     /// so no reference counting happens per field.
     @inline(__always)
     static func append(_ field: UnsafeRawBufferPointer, to state: UnsafeMutablePointer<State>) {
-        let column = state.pointee.fieldCount
-        if column == state.pointee.spanCapacity { growSpans(state) }
-        state.pointee.fieldCount = column + 1
+        let index = state.pointee.spanCount
+        if index == state.pointee.spanCapacity { growSpans(state) }
+        state.pointee.spanCount = index + 1
+        let column = index - state.pointee.openRecordStart
         let mode =
             column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
         let start = state.pointee.byteCount
         switch mode {
         case .bytes:
             let count = field.count
-            if start + count > state.pointee.byteCapacity { growBytes(state, to: start + count) }
+            if start + count + 16 > state.pointee.byteCapacity { growBytes(state, to: start + count + 16) }
             if count > 0, let source = field.baseAddress {
-                (state.pointee.bytes + start).copyMemory(from: source, byteCount: count)
+                let target = state.pointee.bytes + start
+                if count <= 16, let parser = state.pointee.source, parser.pointee.entry_size >= 16,
+                    UnsafeMutableRawPointer(parser.pointee.entry_buf)
+                        == UnsafeMutableRawPointer(mutating: source)
+                {
+                    target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    target.storeBytes(
+                        of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
+                        as: UInt64.self)
+                } else {
+                    target.copyMemory(from: source, byteCount: count)
+                }
             }
             state.pointee.byteCount = start + count
-            state.pointee.spans[column] = (start, start + count, 0)
+            state.pointee.spans[index] = Span(start: start, end: start + count, hash: 0)
         case .hash:
-            state.pointee.spans[column] = (start, start, FNV1a.hash(trimming: field))
+            let (hash, lines, terminators) = NoteFingerprint.ofField(field)
+            state.pointee.openRecordNewlines += lines
+            state.pointee.terminatorBytes += terminators
+            state.pointee.spans[index] = Span(start: start, end: start, hash: hash)
         case .nothing:
-            state.pointee.spans[column] = (start, start, 0)
+            state.pointee.spans[index] = Span(start: start, end: start, hash: 0)
         }
     }
 
+    /// A row ended at `terminator` (CR, LF, or -1 at the end of the input). A row without
+    /// fields is a blank line or the LF of a CRLF and only moves the line count.
     @inline(__always)
-    func endRecord() { state.pointee.hasRecord = true }
+    static func recordEnded(_ terminator: Int32, state: UnsafeMutablePointer<State>) {
+        let fields = state.pointee.spanCount - state.pointee.openRecordStart
+        if terminator >= 0 { state.pointee.terminatorBytes += 1 }
+        if fields == 0 {
+            if terminator == 0x0A && state.pointee.lastEndWasCR {
+                state.pointee.lastEndWasCR = false
+            } else {
+                state.pointee.line += 1
+                state.pointee.lastEndWasCR = terminator == 0x0D
+            }
+            return
+        }
+        let index = state.pointee.recordCount
+        if index == state.pointee.recordCapacity { growRecords(state) }
+        let record = Record(
+            firstField: state.pointee.openRecordStart, fieldCount: fields, line: state.pointee.line)
+        state.pointee.records[index] = record
+        if index == 0 { state.pointee.view = record }
+        state.pointee.recordCount = index + 1
+        state.pointee.openRecordStart = state.pointee.spanCount
+        state.pointee.line += 1 + state.pointee.openRecordNewlines
+        state.pointee.openRecordNewlines = 0
+        state.pointee.lastEndWasCR = terminator == 0x0D
+    }
 
-    /// Forgets the current record, ready for the next.
+    /// Starts counting lines for a block that begins at physical line `line`, between records.
+    func beginBlock(line: Int) {
+        state.pointee.line = line
+        state.pointee.openRecordNewlines = 0
+        state.pointee.terminatorBytes = 0
+        state.pointee.lastEndWasCR = false
+    }
+
+    /// The physical line the parser is on after a block.
+    var line: Int { state.pointee.line }
+    /// CR and LF bytes accounted for since ``beginBlock(line:)``.
+    var terminatorBytes: Int { state.pointee.terminatorBytes }
+
+    /// Makes record `index` (of ``recordCount``) the one the accessors read; returns the
+    /// physical line it starts on.
+    @inline(__always)
+    func select(_ index: Int) -> Int {
+        let record = state.pointee.records[index]
+        state.pointee.view = record
+        return record.line
+    }
+
+    /// Forgets every record and the open one, ready for the next.
     @inline(__always)
     func discardRecord() {
         state.pointee.byteCount = 0
-        state.pointee.fieldCount = 0
-        state.pointee.hasRecord = false
+        state.pointee.spanCount = 0
+        state.pointee.openRecordStart = 0
+        state.pointee.recordCount = 0
+        state.pointee.openRecordNewlines = 0
+        state.pointee.view = Record(firstField: 0, fieldCount: 0, line: 0)
     }
 
-    /// The bytes kept for `column` (empty when not kept or out of range); valid until the
-    /// next record.
+    /// The bytes kept for `column` of the current record (empty when not kept or out of
+    /// range); valid until the next ``discardRecord()``.
     @inline(__always)
     func field(_ column: Int) -> UnsafeRawBufferPointer {
-        guard column >= 0 && column < fieldCount else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let span = state.pointee.spans[column]
+        let view = state.pointee.view
+        guard column >= 0 && column < view.fieldCount else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        let span = state.pointee.spans[view.firstField + column]
         return UnsafeRawBufferPointer(start: state.pointee.bytes + span.start, count: span.end - span.start)
     }
 
@@ -121,9 +232,11 @@ final class FieldCollector {
     @inline(__always)
     func withField<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(field(column)) }
 
-    /// The hash of `column`'s trimmed bytes, when the column is kept as a hash.
+    /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a hash.
     func hash(_ column: Int) -> UInt64 {
-        column >= 0 && column < fieldCount ? state.pointee.spans[column].hash : FNV1a.offsetBasis
+        let view = state.pointee.view
+        return column >= 0 && column < view.fieldCount
+            ? state.pointee.spans[view.firstField + column].hash : NoteFingerprint.empty
     }
 
     /// The record's fields as strings (invalid UTF-8 repaired), for headers and `inspect`.
@@ -143,11 +256,19 @@ final class FieldCollector {
 
     private static func growSpans(_ state: UnsafeMutablePointer<State>) {
         let capacity = state.pointee.spanCapacity
-        let larger = UnsafeMutablePointer<(start: Int, end: Int, hash: UInt64)>.allocate(
-            capacity: capacity * 2)
+        let larger = UnsafeMutablePointer<Span>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: state.pointee.spans, count: capacity)
         state.pointee.spans.deallocate()
         state.pointee.spans = larger
         state.pointee.spanCapacity = capacity * 2
+    }
+
+    private static func growRecords(_ state: UnsafeMutablePointer<State>) {
+        let capacity = state.pointee.recordCapacity
+        let larger = UnsafeMutablePointer<Record>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: state.pointee.records, count: capacity)
+        state.pointee.records.deallocate()
+        state.pointee.records = larger
+        state.pointee.recordCapacity = capacity * 2
     }
 }

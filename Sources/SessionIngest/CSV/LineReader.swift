@@ -52,6 +52,9 @@ final class LineReader {
         close(descriptor)
     }
 
+    /// The file offset of the next byte a segment or block would start at.
+    var position: Int64 { storageOffset + Int64(start) }
+
     /// Reads only up to `offset` (exclusive) from now on.
     func stop(at offset: Int64) { limit = offset }
 
@@ -101,6 +104,49 @@ final class LineReader {
             // The line is longer than the whole buffer: hand over a piece of it.
             return take(upTo: utf8SafeCut(end), complete: false)
         }
+    }
+
+    /// Whole lines from the current position, at most `maximum` bytes, ending just after a
+    /// line terminator: for feeding the parser a block at a time. Nil when the buffer holds no
+    /// line that can be cut off safely (a line longer than the buffer, the file's last line
+    /// without a terminator, the end of the input); ``next()`` then reads on line by line.
+    func nextBlock(maximum: Int) throws(IngestError) -> Segment? {
+        if end - start < maximum && !reachedEnd && start > 0 {
+            _ = try refillKeepingData()
+        } else if start == end && !reachedEnd {
+            try refill()
+        }
+        guard let base = storage.baseAddress, start < end else { return nil }
+        let windowEnd = min(end, start + maximum)
+        var cut = windowEnd
+        // The last LF in the window; or the last CR, unless it ends the buffered data and an
+        // LF may follow it unread.
+        while cut > start {
+            let byte = base.load(fromByteOffset: cut - 1, as: UInt8.self)
+            if byte == 0x0A { break }
+            if byte == 0x0D {
+                if cut < end {
+                    if base.load(fromByteOffset: cut, as: UInt8.self) != 0x0A { break }
+                } else if reachedEnd {
+                    break
+                }
+            }
+            cut -= 1
+        }
+        guard cut > start else { return nil }
+        return take(upTo: cut, complete: true)
+    }
+
+    /// Goes back to `offset`, which a block or line returned since the last refill began at.
+    func rewind(to offset: Int64) {
+        let index = offset - storageOffset
+        guard index >= 0 && index <= Int64(end) else {
+            seek(to: offset)
+            return
+        }
+        start = Int(index)
+        nextLF = -1
+        nextCR = -1
     }
 
     private func take(upTo cut: Int, complete: Bool) -> Segment {

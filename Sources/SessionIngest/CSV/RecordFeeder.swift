@@ -15,10 +15,13 @@ protocol RecordSink {
     mutating func syntaxError(line: Int, number: Int)
     /// True once the sink wants no more records (the feeder then stops early).
     var isSatisfied: Bool { get }
+    /// Bytes to feed the parser at once where a block parses cleanly; 0: line by line.
+    var blockBytes: Int { get }
 }
 
 extension RecordSink {
     var isSatisfied: Bool { false }
+    var blockBytes: Int { RecordFeeder.blockBytes }
 }
 
 /// What ``RecordFeeder`` saw besides the records.
@@ -35,13 +38,24 @@ struct FeedSummary: Equatable {
     var endedBetweenRecords = true
 }
 
-/// Feeds a file to libcsv one physical line at a time, so that every record is known by
-/// the physical line on which it starts, right across quoted newlines.
+/// Feeds a file to libcsv so that every record is known by the physical line on which it
+/// starts, right across quoted newlines.
+///
+/// Blocks of whole lines go to the parser at once while they parse cleanly: the collector
+/// counts physical lines from libcsv's row ends, and a block is accepted only when it ends
+/// between records and every CR and LF byte in it is accounted for. Anything else (a syntax
+/// error, a record running past the block, a line terminator inside a column that is not
+/// hashed, bytes that are not valid UTF-8, a NUL) sends that block back to be fed one
+/// physical line at a time, which gives every diagnostic its exact line.
 ///
 /// After a syntax error the partial record is rejected and parsing resumes at the line
 /// after the one on which that record started: one stray quote costs one record, not the
 /// rest of the file.
 enum RecordFeeder {
+    /// Bytes fed to the parser at once on the block path: records stay in cache between
+    /// parsing and validation.
+    static let blockBytes = 128 << 10
+
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
         partEnd: Int64? = nil, expectsHeader: Bool = true, headerFieldCount: Int? = nil,
@@ -104,8 +118,64 @@ enum RecordFeeder {
             tokenizer.reset()
         }
 
+        /// The block path: every record of whole lines at once, or false (nothing emitted,
+        /// parser reset) when the block must be fed line by line instead.
+        func feedBlock(_ block: LineReader.Segment) throws(IngestError) -> Bool {
+            let bytes = block.bytes
+            guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil else { return false }
+            var transcode = encoding == .windows1252
+            if !transcode {
+                guard case .valid = UTF8Validation.validate(bytes) else { return false }
+            } else {
+                guard Windows1252.firstUndefinedByte(bytes) == nil else { return false }
+                scratch.removeAll(keepingCapacity: true)
+                Windows1252.transcode(bytes, into: &scratch)
+            }
+            collector.beginBlock(line: line)
+            let outcome = transcode ? scratch.withUnsafeBytes { tokenizer.parse($0) } : tokenizer.parse(bytes)
+            transcode = false
+            guard outcome == .consumed, tokenizer.isBetweenRecords,
+                collector.terminatorBytes == LineTerminators.count(bytes)
+            else {
+                tokenizer.reset()
+                return false
+            }
+            for index in 0..<collector.recordCount {
+                let start = collector.select(index)
+                recordStartLine = start
+                summary.records += 1
+                try sink.record(collector, line: start, number: summary.records)
+                if sink.isSatisfied { break }
+            }
+            collector.discardRecord()
+            line = collector.line
+            summary.lines = max(summary.lines, line - 1)
+            return true
+        }
+
+        // The block path is tried at line starts between records, past the last block that
+        // had to be fed line by line.
+        var lineByLineUntil = Int64(skipBytes)
+        let blockBytes = sink.blockBytes
         while true {
-            while let segment = try reader.next() {
+            while true {
+                if blockBytes > 0 && summary.sawHeader && atLineStart && !skippingRestOfLine
+                    && tokenizer.isBetweenRecords
+                    && reader.position >= lineByLineUntil,
+                    let block = try reader.nextBlock(maximum: blockBytes)
+                {
+                    if try feedBlock(block) {
+                        if sink.isSatisfied { return summary }
+                        if let progress, block.offset - reported >= 4 << 20 {
+                            progress.advance(block.offset - reported)
+                            reported = block.offset
+                        }
+                        continue
+                    }
+                    reader.rewind(to: block.offset)
+                    lineByLineUntil = block.offset + Int64(block.bytes.count)
+                }
+                guard let segment = try reader.next() else { break }
                 defer {
                     if rewound {
                         rewound = false

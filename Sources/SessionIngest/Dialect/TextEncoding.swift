@@ -103,6 +103,13 @@ enum UTF8Validation {
             let lead = bytes[index]
             if lead < 0x80 {
                 index += 1
+                // Runs of ASCII a word at a time.
+                while index + 8 <= count
+                    && bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080
+                        == 0
+                {
+                    index += 8
+                }
                 continue
             }
             let length: Int

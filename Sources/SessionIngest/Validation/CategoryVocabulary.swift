@@ -114,13 +114,14 @@ enum CategoryVocabulary {
 
 /// Looks up a category value by a field's bytes, remembering recent raw spellings in a
 /// small direct-mapped cache so the common case neither hashes with `Hasher` nor allocates.
+///
+/// A cached spelling of up to 32 bytes is kept as four words and its length and compared
+/// as such; longer spellings are looked up every time.
 struct CategoryMatcher<Value> {
     private let vocabulary: [String: Value]
     private static var slots: Int { 64 }
-    private var cachedHash = [UInt64](repeating: 0, count: 64)
-    private var cachedBytes = [[UInt8]](repeating: [], count: 64)
-    private var cachedValue = [Value?](repeating: nil, count: 64)
-    private var cachedFilled = [Bool](repeating: false, count: 64)
+    private var keys = [SpellingKey](repeating: SpellingKey(), count: 64)
+    private var values = [Value?](repeating: nil, count: 64)
 
     init(_ vocabulary: [String: Value]) { self.vocabulary = vocabulary }
 
@@ -128,16 +129,66 @@ struct CategoryMatcher<Value> {
     @inline(__always)
     mutating func match(_ field: UnsafeRawBufferPointer) -> Value? {
         let bytes = ASCII.trimmed(field)
-        let hash = FNV1a.hash(bytes)
-        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (Self.slots - 1)
-        if cachedFilled[slot] && cachedHash[slot] == hash && cachedBytes[slot].elementsEqual(bytes) {
-            return cachedValue[slot]
+        guard let key = SpellingKey(bytes) else { return lookUp(bytes) }
+        let slot = key.slot & (Self.slots - 1)
+        if keys[slot] == key { return values[slot] }
+        let value = lookUp(bytes)
+        keys[slot] = key
+        values[slot] = value
+        return value
+    }
+
+    private func lookUp(_ bytes: UnsafeRawBufferPointer) -> Value? {
+        vocabulary[String(decoding: ASCII.normalizedKey(bytes), as: UTF8.self)]
+    }
+}
+
+/// Up to 32 bytes as four little-endian words (zero-padded) and a length: compared and
+/// hashed without a loop over bytes. The empty key (length 0) is never made from a field.
+struct SpellingKey: Equatable {
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var length = 0
+
+    init() {}
+
+    /// Nil for an empty or longer spelling.
+    @inline(__always)
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 32 else { return nil }
+        length = bytes.count
+        words.0 = Self.word(base, 0, length)
+        if length > 8 { words.1 = Self.word(base, 8, length) }
+        if length > 16 { words.2 = Self.word(base, 16, length) }
+        if length > 24 { words.3 = Self.word(base, 24, length) }
+    }
+
+    /// A hash of the key for a direct-mapped table.
+    @inline(__always)
+    var slot: Int {
+        let mixed =
+            (words.0 ^ (words.1 &* 0x9E37_79B9_7F4A_7C15) ^ (words.2 &* 0xC2B2_AE3D_27D4_EB4F) ^ words.3
+                ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 40)
+    }
+
+    @inline(__always)
+    static func == (a: SpellingKey, b: SpellingKey) -> Bool {
+        a.length == b.length && a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
+            && a.words.3 == b.words.3
+    }
+
+    /// The bytes from `offset` on (at most 8, zero-padded) as a little-endian word.
+    @inline(__always)
+    private static func word(_ base: UnsafeRawPointer, _ offset: Int, _ length: Int) -> UInt64 {
+        if length - offset >= 8 {
+            return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
-        let value = vocabulary[String(decoding: ASCII.normalizedKey(bytes), as: UTF8.self)]
-        cachedFilled[slot] = true
-        cachedHash[slot] = hash
-        cachedBytes[slot] = Array(bytes)
-        cachedValue[slot] = value
+        var value: UInt64 = 0
+        var index = length - 1
+        while index >= offset {
+            value = value << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self))
+            index -= 1
+        }
         return value
     }
 }

@@ -71,6 +71,8 @@ struct SessionRecordValidator: RecordSink {
         self.mapping = mapping
     }
 
+    var blockBytes: Int { options.blockBytes }
+
     mutating func syntaxError(line: Int, number: Int) {
         summaryCounts.records += 1
         reject(
@@ -213,7 +215,7 @@ struct SessionRecordValidator: RecordSink {
             }
         }
         let notesColumn = column(.notes)
-        let notesHash = notesColumn >= 0 ? fields.hash(notesColumn) : FNV1a.offsetBasis
+        let notesHash = notesColumn >= 0 ? fields.hash(notesColumn) : NoteFingerprint.empty
 
         let dateKey: Int32
         switch parsedDate {
