@@ -19,29 +19,67 @@ enum Windows1252 {
 
     /// The offset of the first byte with no Windows-1252 character, if any.
     static func firstUndefinedByte(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        bytes.firstIndex { !isDefined($0) }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // Runs of ASCII a word at a time.
+            if count - index >= 8
+                && bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+                continue
+            }
+            if !isDefined(bytes[index]) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// Appends the UTF-8 form of Windows-1252 `bytes` to `output`. Undefined bytes must have
     /// been rejected first; they would become U+FFFD.
     static func transcode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        output.reserveCapacity(output.count + bytes.count * 2)
-        for byte in bytes {
-            if byte < 0x80 {
-                output.append(byte)
-                continue
+        let start = output.count
+        let count = bytes.count
+        // At most three bytes out per byte in; the unused tail is cut off at the end.
+        output.append(contentsOf: repeatElement(0, count: count * 3))
+        let written = output.withUnsafeMutableBytes { buffer -> Int in
+            guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
+            var out = start
+            var index = 0
+            while index < count {
+                if count - index >= 8 {
+                    let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        target.storeBytes(of: word, toByteOffset: out, as: UInt64.self)
+                        index += 8
+                        out += 8
+                        continue
+                    }
+                }
+                let byte = source.load(fromByteOffset: index, as: UInt8.self)
+                index += 1
+                if byte < 0x80 {
+                    target.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
+                    out += 1
+                    continue
+                }
+                let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
+                let value = scalar == 0 ? 0xFFFD : scalar
+                if value < 0x800 {
+                    target.storeBytes(of: UInt8(0xC0 | (value >> 6)), toByteOffset: out, as: UInt8.self)
+                    target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
+                    out += 2
+                } else {
+                    target.storeBytes(of: UInt8(0xE0 | (value >> 12)), toByteOffset: out, as: UInt8.self)
+                    target.storeBytes(
+                        of: UInt8(0x80 | ((value >> 6) & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
+                    target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 2, as: UInt8.self)
+                    out += 3
+                }
             }
-            let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
-            let value = scalar == 0 ? 0xFFFD : scalar
-            if value < 0x800 {
-                output.append(UInt8(0xC0 | (value >> 6)))
-                output.append(UInt8(0x80 | (value & 0x3F)))
-            } else {
-                output.append(UInt8(0xE0 | (value >> 12)))
-                output.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                output.append(UInt8(0x80 | (value & 0x3F)))
-            }
+            return out
         }
+        output.removeSubrange(written...)
     }
 }
 

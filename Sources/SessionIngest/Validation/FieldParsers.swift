@@ -18,8 +18,50 @@ enum FieldParsers {
     /// The result is the correctly rounded double, as `strtod` would give: mantissas below
     /// 2^53 with at most 22 decimals are exact quotients of exact doubles; anything longer
     /// goes through `strtod`.
+    @inline(__always)
     static func decimal(_ field: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
         let bytes = ASCII.trimmed(field)
+        guard bytes.count <= 15, let base = bytes.baseAddress else {
+            return longDecimal(bytes, decimalComma: decimalComma)
+        }
+        // Up to 15 characters: at most 15 digits, so the mantissa is exact and one division
+        // by an exact power of ten is correctly rounded (the general path gives the same).
+        let count = bytes.count
+        var index = 0
+        let first = base.load(as: UInt8.self)
+        let negative = first == UInt8(ascii: "-")
+        if negative || first == UInt8(ascii: "+") { index = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var separator = -1
+        while index < count {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+            } else if separator < 0
+                && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ",")))
+            {
+                separator = index
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        let magnitude: Double
+        switch separator < 0 ? 0 : count - separator - 1 {
+        case 0: magnitude = Double(mantissa)
+        case 1: magnitude = Double(mantissa) / 10
+        case 2: magnitude = Double(mantissa) / 100
+        case let decimals: magnitude = Double(mantissa) / powersOfTen[decimals]
+        }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// ``decimal(_:decimalComma:)`` for any length (`bytes` already trimmed).
+    private static func longDecimal(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
         var index = 0
         let count = bytes.count
         guard count > 0 else { return nil }

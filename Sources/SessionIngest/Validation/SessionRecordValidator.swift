@@ -95,16 +95,15 @@ struct SessionRecordValidator: RecordSink {
 
         // Required fields, in the order of METRICS.md §1; the first fault rejects the record.
         let patientColumn = column(.patientID)
-        let patientBlank = fields.withField(patientColumn) { FieldParsers.isBlank($0) }
+        let patientBlank = FieldParsers.isBlank(fields.field(patientColumn))
         if patientBlank { return reject(.missingPatientID, .patientID, fields, line, number) }
 
         let dateColumn = column(.sessionDate)
-        if fields.withField(dateColumn, { FieldParsers.isBlank($0) }) {
+        if FieldParsers.isBlank(fields.field(dateColumn)) {
             return reject(.missingSessionDate, .sessionDate, fields, line, number)
         }
         guard
-            let parsedDate = fields.withField(
-                dateColumn, { SessionDate.parse($0, forced: options.dateFormat) })
+            let parsedDate = SessionDate.parse(fields.field(dateColumn), forced: options.dateFormat)
         else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
         // The column's slash order is decided from every date in it, rejected rows included.
         dates.noteOrder(parsedDate)
@@ -112,27 +111,27 @@ struct SessionRecordValidator: RecordSink {
         var sessionNumber: Int32 = 0
         let numberColumn = column(.sessionNumber)
         if numberColumn >= 0 {
-            if fields.withField(numberColumn, { FieldParsers.isBlank($0) }) {
+            if FieldParsers.isBlank(fields.field(numberColumn)) {
                 return reject(.missingSessionNumber, .sessionNumber, fields, line, number)
             }
-            guard let value = fields.withField(numberColumn, { FieldParsers.integer($0) }), value >= 1 else {
+            guard let value = FieldParsers.integer(fields.field(numberColumn)), value >= 1 else {
                 return reject(.invalidSessionNumber, .sessionNumber, fields, line, number)
             }
             sessionNumber = Int32(value)
         }
 
         let techniqueColumn = column(.technique)
-        if fields.withField(techniqueColumn, { FieldParsers.isBlank($0) }) {
+        if FieldParsers.isBlank(fields.field(techniqueColumn)) {
             return reject(.missingTechnique, .technique, fields, line, number)
         }
-        guard let technique = fields.withField(techniqueColumn, { techniques.match($0) }) else {
+        guard let technique = techniques.match(fields.field(techniqueColumn)) else {
             return reject(.unknownTechnique, .technique, fields, line, number)
         }
 
         var scale = options.painScale ?? .nrs
         let scaleColumn = column(.painScale)
-        if scaleColumn >= 0 && !fields.withField(scaleColumn, { FieldParsers.isBlank($0) }) {
-            if let rowScale = fields.withField(scaleColumn, { painScales.match($0) }) {
+        if scaleColumn >= 0 && !FieldParsers.isBlank(fields.field(scaleColumn)) {
+            if let rowScale = painScales.match(fields.field(scaleColumn)) {
                 scale = rowScale
             } else {
                 warnings.append((.invalidPainScale, .painScale, scaleColumn))
@@ -140,12 +139,11 @@ struct SessionRecordValidator: RecordSink {
         }
 
         let painColumn = column(.painPre)
-        if fields.withField(painColumn, { FieldParsers.isBlank($0) }) {
+        if FieldParsers.isBlank(fields.field(painColumn)) {
             return reject(.missingPain, .painPre, fields, line, number)
         }
         guard
-            let rawPain = fields.withField(
-                painColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
+            let rawPain = FieldParsers.decimal(fields.field(painColumn), decimalComma: decimalComma)
         else { return reject(.invalidPain, .painPre, fields, line, number) }
         guard rawPain >= 0 && rawPain <= scale.maximum else {
             return reject(.painOutOfRange, .painPre, fields, line, number)
@@ -154,10 +152,8 @@ struct SessionRecordValidator: RecordSink {
         // Optional fields: a bad value is a warning and counts as missing.
         var painPost = Double.nan
         let postColumn = column(.painPost)
-        if postColumn >= 0 && !fields.withField(postColumn, { FieldParsers.isBlank($0) }) {
-            if let value = fields.withField(
-                postColumn, { FieldParsers.decimal($0, decimalComma: decimalComma) })
-            {
+        if postColumn >= 0 && !FieldParsers.isBlank(fields.field(postColumn)) {
+            if let value = FieldParsers.decimal(fields.field(postColumn), decimalComma: decimalComma) {
                 if value >= 0 && value <= scale.maximum {
                     painPost = value
                 } else {
@@ -198,21 +194,15 @@ struct SessionRecordValidator: RecordSink {
         let clinicColumn = column(.clinicID)
         var clinic = defaultClinic
         if clinicColumn >= 0 {
-            clinic = fields.withField(clinicColumn) { raw in
-                let trimmed = ASCII.trimmed(raw)
-                return trimmed.isEmpty ? defaultClinic : staged.clinics.intern(trimmed)
-            }
+            let trimmed = ASCII.trimmed(fields.field(clinicColumn))
+            if !trimmed.isEmpty { clinic = staged.clinics.intern(trimmed) }
         }
-        let course = fields.withField(patientColumn) {
-            staged.patients.intern(ASCII.trimmed($0), tag: clinic)
-        }
+        let course = staged.patients.intern(ASCII.trimmed(fields.field(patientColumn)), tag: clinic)
         var therapist: UInt32 = 0
         let therapistColumn = column(.therapistID)
         if therapistColumn >= 0 {
-            therapist = fields.withField(therapistColumn) { raw in
-                let trimmed = ASCII.trimmed(raw)
-                return trimmed.isEmpty ? 0 : staged.therapists.intern(trimmed)
-            }
+            let trimmed = ASCII.trimmed(fields.field(therapistColumn))
+            if !trimmed.isEmpty { therapist = staged.therapists.intern(trimmed) }
         }
         let notesColumn = column(.notes)
         let notesHash = notesColumn >= 0 ? fields.hash(notesColumn) : NoteFingerprint.empty
