@@ -28,10 +28,7 @@ public struct KaplanMeier: Sendable, Equatable {
     public init(times: [Int], events: [Bool]) {
         precondition(times.count == events.count, "times and events must have the same length")
         let order = times.indices.sorted { times[$0] < times[$1] }
-        var steps: [Step] = []
-        var median: Int?
-        var survival = ExactFraction()
-        var atRisk = times.count
+        var tally = Tally(subjects: times.count)
         var position = 0
         while position < order.count {
             let time = times[order[position]]
@@ -41,6 +38,38 @@ public struct KaplanMeier: Sendable, Equatable {
                 if events[order[position]] { eventCount += 1 } else { censoredCount += 1 }
                 position += 1
             }
+            tally.add(time: time, events: eventCount, censored: censoredCount)
+        }
+        self.init(tally)
+    }
+
+    /// The estimate from counts by time: `events[t]` events and `censored[t]` censorings at
+    /// time `t` (the two arrays have the same length). The same, bit for bit, as
+    /// ``init(times:events:)`` over the subjects those counts describe.
+    init(events: [Int], censored: [Int]) {
+        precondition(events.count == censored.count, "events and censored must have the same length")
+        var tally = Tally(subjects: events.reduce(0, +) + censored.reduce(0, +))
+        for time in events.indices where events[time] + censored[time] > 0 {
+            tally.add(time: time, events: events[time], censored: censored[time])
+        }
+        self.init(tally)
+    }
+
+    private init(_ tally: Tally) {
+        steps = tally.steps
+        median = tally.median
+    }
+
+    /// The product-limit recursion over distinct times in ascending order.
+    private struct Tally {
+        var steps: [Step] = []
+        var median: Int?
+        var survival = ExactFraction()
+        var atRisk: Int
+
+        init(subjects: Int) { atRisk = subjects }
+
+        mutating func add(time: Int, events eventCount: Int, censored censoredCount: Int) {
             if eventCount > 0 {
                 survival.multiply(by: atRisk - eventCount, over: atRisk)
                 if median == nil, survival.isAtMostOneHalf { median = time }
@@ -51,8 +80,6 @@ public struct KaplanMeier: Sendable, Equatable {
                     survival: survival.value))
             atRisk -= eventCount + censoredCount
         }
-        self.steps = steps
-        self.median = median
     }
 
     /// S(t): the survival estimate just after time t (1 before the first event).

@@ -17,8 +17,12 @@ public struct MeanInterval: Sendable, Equatable {
     ///   - values: the sample; traversed twice, so a lazy collection is mapped twice.
     ///   - confidence: two-sided level in (0, 1), e.g. 0.95.
     public init<C: Collection>(_ values: C, confidence: Double = 0.95) where C.Element == Double {
+        self.init(moments: SampleMoments(values), confidence: confidence)
+    }
+
+    /// The interval of a sample whose moments are already known.
+    init(moments: SampleMoments, confidence: Double = 0.95) {
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
-        let moments = SampleMoments(values)
         count = moments.count
         mean = moments.mean
         standardDeviation = moments.variance.squareRoot()

@@ -3,6 +3,11 @@
 /// Two passes with compensated sums: the mean is corrected by the mean residual, and the sum of
 /// squares uses the corrected two-pass formula, so large offsets (pain scores near 10 with tiny
 /// spread) do not cancel away the variance.
+///
+/// Callers that stream many samples at once run the two passes themselves: a ``CompensatedSum``
+/// and a count over the values, then ``Residuals`` about ``firstMean(sum:count:)`` over the same
+/// values in the same order, then ``init(count:firstMean:residuals:)``. The result is the same,
+/// bit for bit, as ``init(_:)`` over those values.
 struct SampleMoments {
     let count: Int
     /// NaN when `count == 0`.
@@ -17,6 +22,18 @@ struct SampleMoments {
             sum.add(value)
             count += 1
         }
+        guard count > 0 else {
+            self.init(count: 0, firstMean: .nan, residuals: Residuals(firstMean: .nan))
+            return
+        }
+        let firstMean = Self.firstMean(sum: sum, count: count)
+        var residuals = Residuals(firstMean: firstMean)
+        for value in values { residuals.add(value) }
+        self.init(count: count, firstMean: firstMean, residuals: residuals)
+    }
+
+    /// The moments from the two passes run by the caller (see the type's documentation).
+    init(count: Int, firstMean: Double, residuals: Residuals) {
         self.count = count
         guard count > 0 else {
             mean = .nan
@@ -24,20 +41,60 @@ struct SampleMoments {
             return
         }
         let n = Double(count)
-        let firstMean = sum.value / n
-        var residuals = CompensatedSum()
-        var squares = CompensatedSum()
-        for value in values {
-            let residual = value - firstMean
-            residuals.add(residual)
-            squares.add(residual * residual)
-        }
-        mean = firstMean + residuals.value / n
-        sumOfSquares = count < 2 ? 0 : max(0, squares.value - residuals.value * residuals.value / n)
+        mean = Self.mean(count: count, firstMean: firstMean, residuals: residuals)
+        let squares = residuals.squares.value
+        let residualSum = residuals.residuals.value
+        sumOfSquares = count < 2 ? 0 : max(0, squares - residualSum * residualSum / n)
+    }
+
+    /// The mean of the first pass, which the second pass centres on.
+    @inline(__always)
+    static func firstMean(sum: CompensatedSum, count: Int) -> Double { sum.value / Double(count) }
+
+    /// The corrected mean alone, for callers that need no variance (their `residuals` may skip
+    /// the squares with ``Residuals/addResidual(_:)``); NaN when `count == 0`.
+    @inline(__always)
+    static func mean(count: Int, firstMean: Double, residuals: Residuals) -> Double {
+        count > 0 ? firstMean + residuals.residuals.value / Double(count) : .nan
     }
 
     /// The unbiased sample variance (divisor n - 1); NaN when `count < 2`.
     var variance: Double { count < 2 ? .nan : sumOfSquares / Double(count - 1) }
+}
+
+/// The second pass of ``SampleMoments``: compensated sums of the residuals about the first
+/// mean and of their squares.
+struct Residuals {
+    let firstMean: Double
+    var residuals = CompensatedSum()
+    var squares = CompensatedSum()
+
+    init(firstMean: Double) { self.firstMean = firstMean }
+
+    @inline(__always)
+    mutating func add(_ value: Double) {
+        let residual = value - firstMean
+        residuals.add(residual)
+        squares.add(residual * residual)
+    }
+
+    /// Adds `value` when `included`, without a branch (``CompensatedSum/add(_:if:)``).
+    @inline(__always)
+    mutating func add(_ value: Double, if included: Bool) {
+        let residual = value - firstMean
+        residuals.add(residual, if: included)
+        squares.add(residual * residual, if: included)
+    }
+
+    /// Adds the residual only: enough for ``SampleMoments/mean(count:firstMean:residuals:)``.
+    @inline(__always)
+    mutating func addResidual(_ value: Double) { residuals.add(value - firstMean) }
+
+    /// Adds the residual only, when `included`, without a branch.
+    @inline(__always)
+    mutating func addResidual(_ value: Double, if included: Bool) {
+        residuals.add(value - firstMean, if: included)
+    }
 }
 
 /// Neumaier's compensated summation: the running rounding error is carried separately.
@@ -45,14 +102,31 @@ struct CompensatedSum {
     private var sum = 0.0
     private var compensation = 0.0
 
+    @inline(__always)
     mutating func add(_ value: Double) {
         let total = sum + value
-        if abs(sum) >= abs(value) {
-            compensation += (sum - total) + value
-        } else {
-            compensation += (value - total) + sum
-        }
+        // The rounding error of the addition, exactly. Neumaier recovers it from the larger
+        // operand, (larger - total) + smaller; Knuth's TwoSum below gets the same number without
+        // comparing magnitudes or branching. For finite operands and total both formulas are
+        // exact, and the error of a rounded sum is a double, so they agree bit for bit (an error
+        // of zero is +0 from both, the sum never being -0: it starts at +0, and in
+        // round-to-nearest only -0 + -0 is -0).
+        let valuePart = total - sum
+        let sumPart = total - valuePart
+        compensation += (sum - sumPart) + (value - valuePart)
         sum = total
+    }
+
+    /// Adds `value` when `included`, else leaves the sum as it is, without a branch (for data
+    /// whose inclusion a branch predictor cannot guess).
+    ///
+    /// An excluded value is replaced by +0, whose addition changes nothing while the sum is
+    /// finite: the total is the sum itself and the error is +0, and neither the sum nor the
+    /// compensation is ever -0. A sum that is not finite stays not finite.
+    @inline(__always)
+    mutating func add(_ value: Double, if included: Bool) {
+        let mask: UInt64 = included ? .max : 0
+        add(Double(bitPattern: value.bitPattern & mask))
     }
 
     var value: Double { sum + compensation }

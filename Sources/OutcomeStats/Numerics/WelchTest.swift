@@ -15,9 +15,12 @@ public struct WelchTest: Sendable, Equatable {
     /// nil when either group has fewer than 2 values or both variances are 0.
     public init?<A: Collection, B: Collection>(_ a: A, _ b: B, confidence: Double = 0.95)
     where A.Element == Double, B.Element == Double {
+        self.init(SampleMoments(a), SampleMoments(b), confidence: confidence)
+    }
+
+    /// The test of two samples whose moments are already known.
+    init?(_ first: SampleMoments, _ second: SampleMoments, confidence: Double = 0.95) {
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
-        let first = SampleMoments(a)
-        let second = SampleMoments(b)
         guard first.count >= 2, second.count >= 2 else { return nil }
         let shareA = first.variance / Double(first.count)
         let shareB = second.variance / Double(second.count)

@@ -43,65 +43,119 @@ public struct Courses: Sendable {
     public var count: Int { firstRow.count }
 
     /// Summarises every course of `table` under `settings`.
+    ///
+    /// Column by column, each filled on all cores in chunks of courses.
     public init(_ table: SessionTable, settings: AnalysisSettings) {
-        let rows = table.count
-        var start = 0
-        let remaining = 1 - settings.responderThreshold / 100
-        var techniqueCounts = [Int](repeating: 0, count: Technique.allCases.count)
-        while start < rows {
-            var end = start + 1
-            while end < rows && table.course[end] == table.course[start] { end += 1 }
-            firstRow.append(Int32(start))
-            endRow.append(Int32(end))
-            clinic.append(table.clinic[start])
-
-            for index in techniqueCounts.indices { techniqueCounts[index] = 0 }
-            for row in start..<end { techniqueCounts[Int(table.technique[row].rawValue)] += 1 }
-            let sessions = end - start
-            let winner = techniqueCounts.indices.first { techniqueCounts[$0] * 2 > sessions }
-            primary.append(winner.map { Technique(rawValue: UInt8($0))! })
-
-            let complete = table.sessionNumber[start] == 1
-            let baselinePain = complete ? table.painPre[start] : .nan
-            baseline.append(baselinePain)
-            latest.append(table.painPre[end - 1])
-            lastSession.append(table.sessionNumber[end - 1])
-            let courseStatus: CourseStatus =
-                !complete
-                ? .incomplete
-                : baselinePain == 0 ? .noBaselinePain : sessions < 2 ? .singleSession : .analysable
-            status.append(courseStatus)
-
-            var response: Int32 = 0
-            if courseStatus == .analysable {
-                let threshold = remaining * baselinePain
-                for row in (start + 1)..<end where table.painPre[row] <= threshold {
-                    response = table.sessionNumber[row]
-                    break
-                }
-            }
-            responseSession.append(response)
-
-            cause.append(table.cause[start])
-            chronicity.append(
-                Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: settings.chronicityCutoffs))
-            let age = table.age[start]
-            ageBand.append(AgeBand(age: age == SessionTable.missingAge ? nil : Int(age)))
-            sex.append(table.sex[start])
-
-            var firstDoses = Double.nan
-            var lastDoses = Double.nan
-            if complete {
-                firstDoses = table.medDosesPerDay[start]
-                for row in stride(from: end - 1, to: start, by: -1) where !table.medDosesPerDay[row].isNaN {
-                    lastDoses = table.medDosesPerDay[row]
-                    break
-                }
-            }
-            baselineDoses.append(firstDoses)
-            latestDoses.append(lastDoses)
-            start = end
+        let firstRow = Self.firstRows(table)
+        let count = firstRow.count
+        let rows = Int32(table.count)
+        self.firstRow = firstRow
+        let endRow = Parallel.column(count: count) { courses, column in
+            for course in courses { column[course] = course + 1 < count ? firstRow[course + 1] : rows }
         }
+        self.endRow = endRow
+        // Read one value at each course's first or last row.
+        func atFirstRow<Element>(_ value: @Sendable @escaping (Int) -> Element) -> [Element] {
+            Parallel.column(count: count) { courses, column in
+                for course in courses { column[course] = value(Int(firstRow[course])) }
+            }
+        }
+        func atLastRow<Element>(_ value: @Sendable @escaping (Int) -> Element) -> [Element] {
+            Parallel.column(count: count) { courses, column in
+                for course in courses { column[course] = value(Int(endRow[course]) - 1) }
+            }
+        }
+        clinic = atFirstRow { table.clinic[$0] }
+        cause = atFirstRow { table.cause[$0] }
+        sex = atFirstRow { table.sex[$0] }
+        let cutoffs = settings.chronicityCutoffs
+        chronicity = atFirstRow { Chronicity(weeks: table.symptomOnsetWeeks[$0], cutoffs: cutoffs) }
+        ageBand = atFirstRow { row in
+            let age = table.age[row]
+            return AgeBand(age: age == SessionTable.missingAge ? nil : Int(age))
+        }
+        latest = atLastRow { table.painPre[$0] }
+        lastSession = atLastRow { table.sessionNumber[$0] }
+        // Pain before session 1 of complete courses.
+        let baseline = atFirstRow { row in table.sessionNumber[row] == 1 ? table.painPre[row] : .nan }
+        self.baseline = baseline
+        let status = Parallel.column(count: count) { (courses, column: UnsafeMutablePointer<CourseStatus>) in
+            for course in courses {
+                let start = Int(firstRow[course])
+                let sessions = Int(endRow[course]) - start
+                column[course] =
+                    table.sessionNumber[start] != 1
+                    ? .incomplete
+                    : baseline[course] == 0 ? .noBaselinePain : sessions < 2 ? .singleSession : .analysable
+            }
+        }
+        self.status = status
+        primary = Parallel.column(count: count) { courses, column in
+            for course in courses {
+                column[course] = Self.majority(table.technique, Int(firstRow[course])..<Int(endRow[course]))
+            }
+        }
+        let remaining = 1 - settings.responderThreshold / 100
+        responseSession = Parallel.column(count: count) { courses, column in
+            for course in courses {
+                var response: Int32 = 0
+                if status[course] == .analysable {
+                    let threshold = remaining * baseline[course]
+                    for row in Int(firstRow[course] + 1)..<Int(endRow[course])
+                    where table.painPre[row] <= threshold {
+                        response = table.sessionNumber[row]
+                        break
+                    }
+                }
+                column[course] = response
+            }
+        }
+        baselineDoses = atFirstRow { row in table.sessionNumber[row] == 1 ? table.medDosesPerDay[row] : .nan }
+        latestDoses = Parallel.column(count: count) { courses, column in
+            for course in courses {
+                let start = Int(firstRow[course])
+                var lastDoses = Double.nan
+                if table.sessionNumber[start] == 1 {
+                    for row in stride(from: Int(endRow[course]) - 1, to: start, by: -1)
+                    where !table.medDosesPerDay[row].isNaN {
+                        lastDoses = table.medDosesPerDay[row]
+                        break
+                    }
+                }
+                column[course] = lastDoses
+            }
+        }
+    }
+
+    /// The first row of every course: the rows where the course number changes.
+    private static func firstRows(_ table: SessionTable) -> [Int32] {
+        let chunks = Parallel.chunks(table.count)
+        let parts = Parallel.map(count: chunks.count) { chunk in
+            var starts: [Int32] = []
+            let course = table.course
+            for row in chunks[chunk] where row == 0 || course[row] != course[row - 1] {
+                starts.append(Int32(row))
+            }
+            return starts
+        }
+        return Array(parts.joined())
+    }
+
+    /// The technique of more than half of `rows`, if any (Boyer–Moore majority vote).
+    private static func majority(_ technique: [Technique], _ rows: Range<Int>) -> Technique? {
+        var candidate = technique[rows.lowerBound]
+        var votes = 0
+        for row in rows {
+            if votes == 0 {
+                candidate = technique[row]
+                votes = 1
+            } else {
+                votes += technique[row] == candidate ? 1 : -1
+            }
+        }
+        var count = 0
+        for row in rows where technique[row] == candidate { count += 1 }
+        return count * 2 > rows.count ? candidate : nil
     }
 
     /// Baseline minus latest pain (positive = improvement).

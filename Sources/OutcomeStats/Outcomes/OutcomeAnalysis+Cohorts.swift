@@ -1,85 +1,130 @@
 import SessionModel
 
 extension OutcomeAnalysis {
-    /// Every technique within every cohort, compared with the reference technique in the
-    /// same cohort (Welch, and OLS adjusted for baseline pain), Holm-adjusted per cohort.
-    func cohortComparisons(_ dimension: CohortDimension, _ courses: Courses, _ analysable: [Int32])
-        -> [CohortComparison]
-    {
+    /// Every technique within every cohort of `dimension`, compared with the reference technique
+    /// in the same cohort (Welch, and OLS adjusted for baseline pain), Holm-adjusted per cohort.
+    ///
+    /// The courses are sorted into cells (cohort, then primary group) by counting, keeping
+    /// course order within each cell, and their change and baseline gathered so that every cell
+    /// is a contiguous run.
+    func cohortComparisons(_ dimension: CohortDimension, _ data: AnalysableCourses) -> [CohortComparison] {
+        let (cohortOf, labels) = cohorts(dimension, data)
+        let groupCount = TechniqueGroup.primaryGroups.count
+        var starts = [Int](repeating: 0, count: labels.count * groupCount + 1)
+        var responders = [Int](repeating: 0, count: labels.count * groupCount)
+        let threshold = settings.responderThreshold
+        for position in 0..<data.count {
+            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
+            starts[cell + 1] += 1
+            if data.percentChange(position) >= threshold { responders[cell] += 1 }
+        }
+        for cell in responders.indices { starts[cell + 1] += starts[cell] }
+        var next = starts
+        var change = [Double](repeating: 0, count: data.count)
+        var baseline = [Double](repeating: 0, count: data.count)
+        for position in 0..<data.count {
+            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
+            change[next[cell]] = data.change[position]
+            baseline[next[cell]] = data.baseline[position]
+            next[cell] += 1
+        }
+
         var rows: [CohortComparison] = []
-        for (cohort, members) in cohorts(dimension, courses, analysable) {
-            rows += comparisons(dimension, cohort, members, courses)
+        for (cohort, label) in labels.enumerated() {
+            let first = cohort * groupCount
+            rows += comparisons(
+                dimension, label, cells: (first..<first + groupCount).map { starts[$0]..<starts[$0 + 1] },
+                responders: Array(responders[first..<first + groupCount]), change: change, baseline: baseline)
         }
         return rows
     }
 
-    /// The cohorts of `dimension` that hold analysable courses, in report order.
-    private func cohorts(_ dimension: CohortDimension, _ courses: Courses, _ analysable: [Int32]) -> [(
-        String, [Int32]
-    )] {
-        func grouped<Key: Hashable>(_ key: (Int) -> Key, order: [Key], label: (Key) -> String) -> [(
-            String, [Int32]
-        )] {
-            var members: [Key: [Int32]] = [:]
-            for course in analysable { members[key(Int(course)), default: []].append(course) }
-            return order.compactMap { value in members[value].map { (label(value), $0) } }
+    /// The cohort of each analysable course as an index into the labels of the cohorts that
+    /// hold analysable courses, in report order.
+    private func cohorts(_ dimension: CohortDimension, _ data: AnalysableCourses) -> (
+        cohortOf: [UInt32], labels: [String]
+    ) {
+        let courses = data.courses
+        func keyed(_ key: (Int) -> Int, labels: [String], order: (([Int]) -> [Int])? = nil) -> (
+            [UInt32], [String]
+        ) {
+            var keys = [Int](repeating: 0, count: data.count)
+            var present = [Bool](repeating: false, count: labels.count)
+            for position in 0..<data.count {
+                let value = key(Int(data.course[position]))
+                keys[position] = value
+                present[value] = true
+            }
+            let presentKeys = labels.indices.filter { present[$0] }
+            let ordered = order?(presentKeys) ?? presentKeys
+            var compact = [UInt32](repeating: 0, count: labels.count)
+            for (index, value) in ordered.enumerated() { compact[value] = UInt32(index) }
+            return (keys.map { compact[$0] }, ordered.map { labels[$0] })
         }
         switch dimension {
         case .all:
-            return analysable.isEmpty ? [] : [("all", analysable)]
+            return ([UInt32](repeating: 0, count: data.count), data.count == 0 ? [] : ["all"])
         case .cause:
-            return grouped({ courses.cause[$0] }, order: Cause.allCases, label: \.name)
+            return keyed({ Int(courses.cause[$0].rawValue) }, labels: Cause.allCases.map(\.name))
         case .chronicity:
-            return grouped({ courses.chronicity[$0] }, order: Chronicity.allCases, label: \.rawValue)
+            let cases = Chronicity.allCases
+            return keyed({ cases.firstIndex(of: courses.chronicity[$0])! }, labels: cases.map(\.rawValue))
         case .ageBand:
-            return grouped({ courses.ageBand[$0] }, order: AgeBand.allCases, label: \.rawValue)
+            let cases = AgeBand.allCases
+            return keyed({ cases.firstIndex(of: courses.ageBand[$0])! }, labels: cases.map(\.rawValue))
         case .sex:
-            return grouped({ courses.sex[$0] }, order: Sex.allCases, label: \.name)
+            return keyed({ Int(courses.sex[$0].rawValue) }, labels: Sex.allCases.map(\.name))
         case .clinic:
-            let present = Set(analysable.map { courses.clinic[Int($0)] })
-            let order = present.sorted { a, b in
-                let (na, nb) = (clinicNames[Int(a)], clinicNames[Int(b)])
-                return na != nb ? na < nb : a < b
+            let ids = data.course.reduce(0) { max($0, Int(courses.clinic[Int($1)]) + 1) }
+            return keyed({ Int(courses.clinic[$0]) }, labels: (0..<ids).map { clinicNames[$0] }) { present in
+                present.sorted { a, b in
+                    let (na, nb) = (clinicNames[a], clinicNames[b])
+                    return na != nb ? na < nb : a < b
+                }
             }
-            return grouped({ courses.clinic[$0] }, order: order, label: { clinicNames[Int($0)] })
         }
     }
 
+    /// The rows of one cohort. `cells[slot]` is the run of the primary group at `slot` of
+    /// `TechniqueGroup.primaryGroups` in `change` and `baseline`, with `responders[slot]`
+    /// responders.
     private func comparisons(
-        _ dimension: CohortDimension, _ cohort: String, _ members: [Int32], _ courses: Courses
-    )
-        -> [CohortComparison]
-    {
-        var byGroup: [TechniqueGroup: [Int32]] = [:]
-        for course in members { byGroup[courses.group(Int(course)), default: []].append(course) }
-        let groups = TechniqueGroup.primaryGroups.filter { byGroup[$0] != nil }
-        let referenceMembers = reference.flatMap { byGroup[.technique($0)] } ?? []
-        let referenceChanges = referenceMembers.map { courses.change(Int($0)) }
-        let referenceUsable = !referenceMembers.isEmpty && !settings.suppresses(referenceMembers.count)
+        _ dimension: CohortDimension, _ cohort: String, cells: [Range<Int>], responders: [Int],
+        change: [Double],
+        baseline: [Double]
+    ) -> [CohortComparison] {
+        let groups = TechniqueGroup.primaryGroups
+        let referenceSlot = reference.map { Int($0.rawValue) }
+        let referenceCell = referenceSlot.map { cells[$0] } ?? 0..<0
+        let referenceUsable = !referenceCell.isEmpty && !settings.suppresses(referenceCell.count)
+        let referenceMoments = SampleMoments(change[referenceCell])
+        var referenceSegment: AdjustedDifference.Segment?
 
         var rows: [CohortComparison] = []
-        for group in groups {
-            let cell = byGroup[group]!
-            let changes = cell.map { courses.change(Int($0)) }
-            let responders = cell.count { courses.percentChange(Int($0)) >= settings.responderThreshold }
+        for slot in groups.indices where !cells[slot].isEmpty {
+            let cell = cells[slot]
+            let moments = SampleMoments(change[cell])
             var row = CohortComparison(
-                dimension: dimension, cohort: cohort, group: group, courses: cell.count,
+                dimension: dimension, cohort: cohort, group: groups[slot], courses: cell.count,
                 suppressed: settings.suppresses(cell.count),
-                change: MeanInterval(changes, confidence: settings.confidence),
-                responderRate: Double(responders) / Double(cell.count), welch: nil, holmPValue: nil,
+                change: MeanInterval(moments: moments, confidence: settings.confidence),
+                responderRate: Double(responders[slot]) / Double(cell.count), welch: nil, holmPValue: nil,
                 adjusted: nil)
-            let compared = group != .mixed && group != reference.map { .technique($0) }
+            let compared = groups[slot] != .mixed && slot != referenceSlot
             if compared && referenceUsable && !row.suppressed {
-                row.welch = WelchTest(changes, referenceChanges, confidence: settings.confidence)
+                row.welch = WelchTest(moments, referenceMoments, confidence: settings.confidence)
             }
             // A comparison is all or nothing: without Welch's test (a cell of one course, or
             // no variance at all) the baseline-adjusted difference is not reported either.
             if row.welch != nil {
-                let both = cell + referenceMembers
+                let second =
+                    referenceSegment
+                    ?? AdjustedDifference.Segment(
+                        response: change[referenceCell], covariate: baseline[referenceCell])
+                referenceSegment = second
                 row.adjusted = AdjustedDifference(
-                    response: both.map { courses.change(Int($0)) },
-                    group: both.indices.map { $0 < cell.count },
-                    covariate: both.map { courses.baseline[Int($0)] }, confidence: settings.confidence)
+                    first: AdjustedDifference.Segment(response: change[cell], covariate: baseline[cell]),
+                    second: second, confidence: settings.confidence)
             }
             rows.append(row)
         }
