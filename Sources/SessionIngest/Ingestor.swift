@@ -25,7 +25,7 @@ public enum Ingestor {
             let dialect = try DialectSniffer.sniff(path: path, options: options)
             let parsed = try FileParse.run(
                 path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: &staged,
-                parts: parallelism, progress: progress)
+                parts: parallelism, progress: progress, timings: timings)
             let validator = parsed.validator
             guard let mapping = validator.mapping else {
                 throw IngestError(file: path, message: "the file holds only blank lines: no header")

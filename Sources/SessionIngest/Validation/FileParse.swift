@@ -1,4 +1,5 @@
 import Dispatch
+import SessionModel
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +22,7 @@ struct FileParse {
     static func run(
         path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
         staged: inout StagedSessions,
-        parts: Int, progress: IngestProgress? = nil
+        parts: Int, progress: IngestProgress? = nil, timings: PhaseTimings? = nil
     ) throws(IngestError) -> FileParse {
         let start = Int64(dialect.hasByteOrderMark ? 3 : 0)
         var size = stat()
@@ -36,7 +37,7 @@ struct FileParse {
             if cuts.count > 2,
                 let parsed = try parseInParts(
                     path: path, fileIndex: fileIndex, dialect: dialect, options: options, staged: &staged,
-                    header: header, cuts: cuts, progress: progress)
+                    header: header, cuts: cuts, progress: progress, timings: timings)
             {
                 return parsed
             }
@@ -72,7 +73,7 @@ struct FileParse {
     private static func parseInParts(
         path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
         staged: inout StagedSessions,
-        header: [String], cuts: [Int64], progress: IngestProgress?
+        header: [String], cuts: [Int64], progress: IngestProgress?, timings: PhaseTimings?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
         let results = PartResults(count: count)
@@ -96,6 +97,7 @@ struct FileParse {
             }
             results.store(part, outcome)
         }
+        timings?.mark("parse parts")
 
         // Check every cut and error first: on a bad cut the file is parsed again in one piece.
         var feeds: [FeedSummary] = []
@@ -136,6 +138,7 @@ struct FileParse {
             feed.windows1252Lines += partFeed.windows1252Lines
         }
         guard let merged else { return nil }
+        timings?.mark("merge parts")
         return FileParse(validator: merged, feed: feed, parts: count)
     }
 }
