@@ -90,4 +90,23 @@ struct StagingTests {
         let found = untouched.find(1..<laterPatients.count + 1, of: laterPatients, tags: clinicMap)
         #expect(found == patientMap.dropFirst().map { $0 <= untouched.count ? $0 : 0 })
     }
+
+    /// Stored as hundredths or in the side table, every double comes back bit for bit.
+    @Test func decimalsComeBackBitForBit() {
+        var random = SplitMix64(seed: 3)
+        var values: [Double] = [
+            0, -0.0, 0.01, 0.1, 0.3, 2.675, 1.005, 7.3, 99.99, 100, 163.83, 163.84, 163.85, 0.125, 1e-3,
+            -5.25, 1e10, -1e10, .infinity, -.infinity, .nan, 21_474_836.47, 21_474_836.48,
+        ]
+        for _ in 0..<20_000 {
+            values.append(
+                random.chance(0.8)
+                    ? Double(random.int(-30_000...30_000)) / 100
+                    : Double.random(in: -1e6...1e6, using: &random))
+        }
+        var column = DecimalColumn()
+        for value in values { column.append(value) }
+        func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+        #expect(values.indices.filter { !same(column[$0], values[$0]) }.isEmpty)
+    }
 }

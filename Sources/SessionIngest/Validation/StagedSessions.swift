@@ -190,6 +190,21 @@ struct DecimalColumn {
     private(set) var hundredths: [Int32] = []
     private var exceptions: [Int: Double] = [:]
 
+    /// `Double(h) / 100` for every h below ``tabled``, then the same divided by 10 (a VAS
+    /// pain on the NRS scale, as ``pain(_:vas:)`` gives it): the common values are stored and
+    /// read without a division, which costs more than the rest of the work per value, and
+    /// give the very same doubles. Made once and never freed; immutable, and a pointer so
+    /// that the threads reading it share no reference count.
+    nonisolated(unsafe) private static let quotients: UnsafeBufferPointer<Double> = {
+        let table = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * tabled)
+        for hundredths in 0..<tabled {
+            table[hundredths] = Double(hundredths) / 100
+            table[tabled + hundredths] = Double(hundredths) / 100 / 10
+        }
+        return UnsafeBufferPointer(table)
+    }()
+    private static let tabled = 1 << 14
+
     var count: Int { hundredths.count }
 
     mutating func reserveCapacity(_ capacity: Int) { hundredths.reserveCapacity(capacity) }
@@ -201,9 +216,13 @@ struct DecimalColumn {
             return
         }
         let scaled = (value * 100).rounded()
-        if abs(scaled) < 2_000_000_000, Double(Int32(scaled)) / 100 == value,
-            !(value == 0 && value.sign == .minus)
-        {
+        let exact: Bool
+        if scaled >= 0 && scaled < Double(Self.tabled) {
+            exact = Self.quotients[Int(scaled)] == value
+        } else {
+            exact = abs(scaled) < 2_000_000_000 && Double(Int32(scaled)) / 100 == value
+        }
+        if exact && !(value == 0 && value.sign == .minus) {
             hundredths.append(Int32(scaled))
         } else {
             exceptions[hundredths.count] = value
@@ -217,7 +236,7 @@ struct DecimalColumn {
         let stored = hundredths[index]
         if stored == Self.missing { return .nan }
         if stored == Self.inSideTable { return exceptions[index]! }
-        return Double(stored) / 100
+        return stored >= 0 && stored < Self.tabled ? Self.quotients[Int(stored)] : Double(stored) / 100
     }
 
     /// A pain score on NRS 0–10: VAS scores (0–100) divided by 10, as they were parsed.
