@@ -17,7 +17,7 @@ public enum Ingestor {
         guard paths.count < Int(UInt16.max) else {
             throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
         }
-        var staged = StagedSessions()
+        var staged: [StagedSessions] = []
         var issues: [RecordIssue] = []
         var summaries: [FileSummary] = []
         var slashOrders: [DateFormat?] = []
@@ -45,7 +45,7 @@ public enum Ingestor {
         }
 
         timings?.mark("parse and validate")
-        let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths)
+        let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths, parallelism: parallelism)
         let (table, removals, keptWarned, keptVAS) = finalizer.finish(consume staged, issues: &issues)
         timings?.mark("finalize")
         var quality = DataQuality()

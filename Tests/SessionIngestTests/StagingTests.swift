@@ -91,7 +91,8 @@ struct StagingTests {
         #expect(found == patientMap.dropFirst().map { $0 <= untouched.count ? $0 : 0 })
     }
 
-    /// Stored as hundredths or in the side table, every double comes back bit for bit.
+    /// Stored as hundredths or in the side table, every double comes back bit for bit, and
+    /// the scatter into the table gives what ``DecimalColumn/pain(_:vas:)`` gives.
     @Test func decimalsComeBackBitForBit() {
         var random = SplitMix64(seed: 3)
         var values: [Double] = [
@@ -108,5 +109,80 @@ struct StagingTests {
         for value in values { column.append(value) }
         func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
         #expect(values.indices.filter { !same(column[$0], values[$0]) }.isEmpty)
+
+        let flags = values.indices.map { $0 % 3 == 0 ? StagedSessions.vasFlag : 0 }
+        let destinations = values.indices.map { $0 % 7 == 0 ? -1 : Int32(values.count - 1 - $0) }
+        var output = [Double](repeating: 42, count: values.count)
+        output.withUnsafeMutableBufferPointer { output in
+            destinations.withUnsafeBufferPointer { destinations in
+                flags.withUnsafeBufferPointer { flags in
+                    column.scatter(into: output, destinations: destinations, flags: flags)
+                }
+            }
+        }
+        let misplaced = values.indices.filter { row in
+            let place = Int(destinations[row])
+            return place >= 0 && !same(output[place], column.pain(row, vas: flags[row] != 0))
+        }
+        #expect(misplaced.isEmpty)
+        #expect(
+            values.indices.filter { destinations[$0] < 0 }.allSatisfy { output[values.count - 1 - $0] == 42 })
+    }
+
+    /// Courses longer than the in-course insertion sort handles, split over parts parsed on
+    /// several threads: numbers derived by date order, a copy of an earlier visit, a
+    /// conflicting session number, all as in one piece.
+    @Test func longCoursesSplitOverPartsAreSortedAsInOnePiece() throws {
+        let scratch = try Scratch()
+        let withoutNumbers = CSV.canonicalColumns.filter { $0 != "session_number" }
+        let start = foundationDay(2024, 1, 1)
+        func date(_ offset: Int) -> String {
+            let seconds = TimeInterval(Int(start) + offset) * 86_400
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        }
+        // Visits in reverse date order, other patients' between them, then a copy of the
+        // tenth visit (file line 20).
+        var dated: [[String: String]] = []
+        for visit in 0..<90 {
+            dated.append([
+                "session_date": date(90 - visit), "pain_pre": String(visit % 10), "notes": "v\(visit)",
+            ])
+            dated.append([
+                "patient_id": "P\(visit % 3 + 2)", "session_date": date(visit), "notes": "o\(visit)",
+            ])
+        }
+        dated.append(dated[18])
+        // Sessions in reverse order (session 5 on file line 72), then session 5 again with
+        // another pain.
+        var numbered: [[String: String]] = (0..<75).map { index in
+            ["patient_id": "N1", "session_number": String(75 - index), "session_date": date(75 - index)]
+        }
+        numbered.append(["patient_id": "N1", "session_number": "5", "session_date": date(3), "pain_pre": "1"])
+        let paths = [
+            try scratch.write("dated.csv", CSV.file(dated, columns: withoutNumbers)),
+            try scratch.write("numbered.csv", CSV.file(numbered)),
+        ]
+        let whole = try Ingestor.ingest(paths: paths, parallelism: 1)
+        var options = IngestOptions()
+        options.minimumPartBytes = 2 << 10
+        let parts = try Ingestor.ingest(paths: paths, options: options, parallelism: 3)
+        #expect(parts.files.allSatisfy { $0.parts > 1 })
+        PartsTests.expectSame(parts, whole, "long courses")
+        expectReconciles(whole)
+
+        #expect(whole.issues.map(\.reason) == [.duplicateRecord, .conflictingSessionNumber])
+        #expect(whole.issues.first?.detail == "same as line 20 of \(paths[0])")
+        #expect(whole.issues.last?.detail == "line 72 of \(paths[1]) already has session 5 of this course")
+        let table = whole.table
+        for course in Set(table.course) {
+            let rows = table.course.indices.filter { table.course[$0] == course }
+            #expect(rows.map { table.sessionNumber[$0] } == (1...rows.count).map(Int32.init))
+            #expect(zip(rows, rows.dropFirst()).allSatisfy { table.day[$0] <= table.day[$1] })
+        }
+        #expect(table.course.filter { $0 == 0 }.count == 90)
     }
 }
