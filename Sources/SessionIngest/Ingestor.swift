@@ -17,7 +17,7 @@ public enum Ingestor {
         guard paths.count < Int(UInt16.max) else {
             throw IngestError(file: paths[0], message: "too many input files (at most \(UInt16.max - 1))")
         }
-        var staged = StagedSessions()
+        var staged: [StagedSessions] = []
         var issues: [RecordIssue] = []
         var summaries: [FileSummary] = []
         var slashOrders: [DateFormat?] = []
@@ -25,7 +25,7 @@ public enum Ingestor {
             let dialect = try DialectSniffer.sniff(path: path, options: options)
             let parsed = try FileParse.run(
                 path: path, fileIndex: UInt16(index), dialect: dialect, options: options, staged: &staged,
-                parts: parallelism, progress: progress)
+                parts: parallelism, progress: progress, timings: timings)
             let validator = parsed.validator
             guard let mapping = validator.mapping else {
                 throw IngestError(file: path, message: "the file holds only blank lines: no header")
@@ -45,7 +45,7 @@ public enum Ingestor {
         }
 
         timings?.mark("parse and validate")
-        let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths)
+        let finalizer = SessionFinalizer(slashOrders: slashOrders, paths: paths, parallelism: parallelism)
         let (table, removals, keptWarned, keptVAS) = finalizer.finish(consume staged, issues: &issues)
         timings?.mark("finalize")
         var quality = DataQuality()

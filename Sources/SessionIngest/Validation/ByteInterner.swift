@@ -9,19 +9,28 @@
 /// Ids and categories are dictionary-encoded this way so the session table holds integers,
 /// and no `String` is made per field on the hot path. Ids start at 1; 0 is left for
 /// "missing".
+///
+/// Consecutive records very often repeat the same patient and clinic, so the last string
+/// interned is remembered (when it is at most 16 bytes long) and asked for again without
+/// hashing. Each slot of the table holds 32 bits of its entry's hash next to the id, so a
+/// probe passes over other strings without reading the entries themselves.
 struct ByteInterner {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var tags: [UInt32] = [0]
-    private var hashes: [UInt64] = [0]
-    /// Open addressing: 0 is an empty slot, otherwise an id.
-    private var slots: [UInt32]
+    /// Open addressing: 0 is an empty slot, otherwise the entry's hash (high half) and id
+    /// (low half).
+    private var slots: [UInt64]
     private var mask: Int
+    /// The string, tag and id of the last call (a key no string has until then).
+    private var lastKey = Key(count: -2, low: 0, high: 0)
+    private var lastTag: UInt32 = 0
+    private var lastID: UInt32 = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -31,22 +40,58 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32 {
-        let hash = FNV1a.hash(bytes, seed: FNV1a.offsetBasis ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15))
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while true {
-            let id = slots[slot]
-            if id == 0 { break }
-            if hashes[Int(id)] == hash && tags[Int(id)] == tag && equals(Int(id), bytes) { return id }
-            slot = (slot + 1) & mask
+        let key = Key(bytes)
+        if key == lastKey && tag == lastTag { return lastID }
+        let id = lookUp(bytes, tag: tag)
+        if key.count >= 0 {
+            lastKey = key
+            lastTag = tag
+            lastID = id
         }
-        let id = UInt32(offsets.count)
-        arena.append(contentsOf: bytes)
-        offsets.append(arena.count)
-        tags.append(tag)
-        hashes.append(hash)
-        slots[slot] = id
-        if offsets.count * 2 > slots.count { grow() }
         return id
+    }
+
+    /// The ids in this interner of all of `other`'s strings, indexed by `other`'s ids (0 maps
+    /// to 0), adding those not here yet in `other`'s order, so that interning everything `other`
+    /// saw after everything this one saw gives the same ids. `tags` maps `other`'s tags to
+    /// this interner's (nil: kept as they are).
+    mutating func absorb(_ other: ByteInterner, tags tagMap: [UInt32]? = nil) -> [UInt32] {
+        reserveCapacity(count + other.count)
+        var map = [UInt32](repeating: 0, count: other.count + 1)
+        other.arena.withUnsafeBytes { arena in
+            other.offsets.withUnsafeBufferPointer { offsets in
+                for id in 1..<offsets.count {
+                    let bytes = UnsafeRawBufferPointer(rebasing: arena[offsets[id - 1]..<offsets[id]])
+                    let tag = other.tags[id]
+                    map[id] = lookUp(bytes, tag: tagMap.map { $0[Int(tag)] } ?? tag)
+                }
+            }
+        }
+        return map
+    }
+
+    /// The ids here of `other`'s strings `ids` (0 for each one not here), without adding
+    /// any: for the last of several interners to merge, whose new strings need no table,
+    /// and on several threads at once. `tags` maps `other`'s tags as in ``absorb(_:tags:)``.
+    func find(_ ids: Range<Int>, of other: ByteInterner, tags tagMap: [UInt32]? = nil) -> [UInt32] {
+        var found = [UInt32](repeating: 0, count: ids.count)
+        other.arena.withUnsafeBytes { arena in
+            other.offsets.withUnsafeBufferPointer { offsets in
+                for id in ids {
+                    let bytes = UnsafeRawBufferPointer(rebasing: arena[offsets[id - 1]..<offsets[id]])
+                    let tag = other.tags[id]
+                    found[id - ids.lowerBound] = find(bytes, tag: tagMap.map { $0[Int(tag)] } ?? tag).id ?? 0
+                }
+            }
+        }
+        return found
+    }
+
+    /// Makes room for `capacity` strings without growing the table again.
+    mutating func reserveCapacity(_ capacity: Int) {
+        var size = slots.count
+        while (capacity + 1) * 2 > size { size <<= 1 }
+        if size > slots.count { grow(to: size) }
     }
 
     /// Calls `body` with the bytes and tag of `id`.
@@ -63,6 +108,48 @@ struct ByteInterner {
         return String(decoding: arena[offsets[index - 1]..<offsets[index]], as: UTF8.self)
     }
 
+    /// The id of `bytes` under `tag`, adding it when new (no last-hit check).
+    @inline(never)
+    private mutating func lookUp(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> UInt32 {
+        let (found, slot, stamp) = find(bytes, tag: tag)
+        if let found { return found }
+        let id = UInt32(offsets.count)
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        tags.append(tag)
+        slots[slot] = stamp | UInt64(id)
+        if offsets.count * 2 > slots.count { grow(to: slots.count * 2) }
+        return id
+    }
+
+    /// The id of `bytes` under `tag` if it is here; otherwise the empty slot where it would
+    /// go. `stamp` is the slot's hash half.
+    @inline(__always)
+    private func find(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> (id: UInt32?, slot: Int, stamp: UInt64)
+    {
+        let hash = Self.hash(bytes, tag: tag)
+        let stamp = UInt64(hash) << 32
+        var slot = Int(hash) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return (nil, slot, stamp) }
+                if entry & 0xFFFF_FFFF_0000_0000 == stamp {
+                    let id = UInt32(truncatingIfNeeded: entry)
+                    if tags[Int(id)] == tag && equals(Int(id), bytes) { return (id, slot, stamp) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// 32 bits of the FNV-1a hash of `bytes`, seeded with `tag`.
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> UInt32 {
+        let hash = FNV1a.hash(bytes, seed: FNV1a.offsetBasis ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15))
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
     private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[id - 1]
         let end = offsets[id]
@@ -72,15 +159,54 @@ struct ByteInterner {
         }
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+    /// Makes the table `size` slots long; the slots' hashes place the entries again.
+    private mutating func grow(to size: Int) {
+        var grown = [UInt64](repeating: 0, count: size)
         mask = size - 1
-        for id in 1..<offsets.count {
-            let hash = hashes[id]
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(id)
+        grown.withUnsafeMutableBufferPointer { grown in
+            for entry in slots where entry != 0 {
+                var slot = Int(entry >> 32) & mask
+                while grown[slot] != 0 { slot = (slot + 1) & mask }
+                grown[slot] = entry
+            }
+        }
+        slots = grown
+    }
+
+    /// A string of at most 16 bytes in two words, for the last-hit check: equal keys are
+    /// equal strings. A longer string gets count -1 and is never remembered.
+    struct Key: Equatable {
+        var count: Int
+        var low: UInt64
+        var high: UInt64
+
+        init(count: Int, low: UInt64, high: UInt64) {
+            self.count = count
+            self.low = low
+            self.high = high
+        }
+
+        @inline(__always)
+        init(_ bytes: UnsafeRawBufferPointer) {
+            let count = bytes.count
+            switch count {
+            case 8...16:
+                // Two overlapping words hold every byte.
+                self.init(
+                    count: count, low: bytes.loadUnaligned(as: UInt64.self),
+                    high: bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            case 4..<8:
+                self.init(
+                    count: count, low: UInt64(bytes.loadUnaligned(as: UInt32.self)),
+                    high: UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            case 1..<4:
+                let low = UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+                self.init(count: count, low: low, high: 0)
+            case 0:
+                self.init(count: 0, low: 0, high: 0)
+            default:
+                self.init(count: -1, low: 0, high: 0)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import SessionModel
 
 #if canImport(Glibc)
     import Glibc
@@ -7,12 +8,14 @@ import Dispatch
 #endif
 
 /// Parses and validates one file, in parts on separate threads when it is large, appending
-/// its sessions to the dataset's staged sessions (taken `inout`, so nothing is copied).
+/// its staged sessions, one ``StagedSessions`` per part in file order, to the dataset's.
 ///
-/// Each part has its own libcsv parser, validator and dictionaries; the parts are then
-/// merged in file order (ids re-interned, line and record numbers shifted), so the result
-/// equals a parse in one piece. A cut is accepted only if the part before it ended exactly
-/// between records; otherwise the file is parsed again in one piece.
+/// Each part has its own libcsv parser, validator and dictionaries. The parts' sessions are
+/// not merged: each keeps its lines and records before it (``StagedSessions/lineOffset``),
+/// and ``SessionFinalizer`` reads them in place, so the result equals a parse in one piece.
+/// The validators' issues and counts are absorbed into the first's. A cut is accepted only
+/// if the part before it ended exactly between records; otherwise the file is parsed again
+/// in one piece.
 struct FileParse {
     var validator: SessionRecordValidator
     var feed: FeedSummary
@@ -20,8 +23,8 @@ struct FileParse {
 
     static func run(
         path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
-        staged: inout StagedSessions,
-        parts: Int, progress: IngestProgress? = nil
+        staged: inout [StagedSessions],
+        parts: Int, progress: IngestProgress? = nil, timings: PhaseTimings? = nil
     ) throws(IngestError) -> FileParse {
         let start = Int64(dialect.hasByteOrderMark ? 3 : 0)
         var size = stat()
@@ -36,7 +39,7 @@ struct FileParse {
             if cuts.count > 2,
                 let parsed = try parseInParts(
                     path: path, fileIndex: fileIndex, dialect: dialect, options: options, staged: &staged,
-                    header: header, cuts: cuts, progress: progress)
+                    header: header, cuts: cuts, progress: progress, timings: timings)
             {
                 return parsed
             }
@@ -44,15 +47,11 @@ struct FileParse {
         var validator = SessionRecordValidator(
             path: path, fileIndex: fileIndex, options: options, decimalComma: dialect.decimalComma,
             staged: StagedSessions())
-        // The validator appends straight to the dataset's columns, then hands them back:
-        // swapped, never copied.
-        swap(&validator.staged, &staged)
-        validator.staged.reserveCapacity(
-            validator.staged.count + expectedRecords(path: path, bytes: fileSize - start, start: start))
+        validator.staged.reserveCapacity(expectedRecords(path: path, bytes: fileSize - start, start: start))
         let feed = try RecordFeeder.run(
             path: path, delimiter: dialect.delimiter, encoding: dialect.encoding, skipBytes: Int(start),
             collector: FieldCollector(), progress: progress, sink: &validator)
-        swap(&validator.staged, &staged)
+        staged.append(validator.takeStaged(fileIndex: fileIndex, lineOffset: 0, recordOffset: 0))
         return FileParse(validator: validator, feed: feed, parts: 1)
     }
 
@@ -71,8 +70,8 @@ struct FileParse {
     /// Nil when a cut turned out not to be a record boundary.
     private static func parseInParts(
         path: String, fileIndex: UInt16, dialect: Dialect, options: IngestOptions,
-        staged: inout StagedSessions,
-        header: [String], cuts: [Int64], progress: IngestProgress?
+        staged: inout [StagedSessions],
+        header: [String], cuts: [Int64], progress: IngestProgress?, timings: PhaseTimings?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
         let results = PartResults(count: count)
@@ -96,6 +95,7 @@ struct FileParse {
             }
             results.store(part, outcome)
         }
+        timings?.mark("parse parts")
 
         // Check every cut and error first: on a bad cut the file is parsed again in one piece.
         var feeds: [FeedSummary] = []
@@ -111,8 +111,7 @@ struct FileParse {
                 throw error
             }
         }
-        // Merge in file order into the dataset's sessions, releasing each part as it goes.
-        staged.reserveCapacity(staged.count + feeds.reduce(0) { $0 + $1.records })
+        // Hand the parts' sessions over in file order, with the lines and records before each.
         var merged: SessionRecordValidator? = nil
         var feed = FeedSummary()
         for part in 0..<count {
@@ -123,19 +122,21 @@ struct FileParse {
                 if let line = error.line { error.line = line + feed.lines }
                 throw error
             }
+            staged.append(
+                validator.takeStaged(fileIndex: fileIndex, lineOffset: feed.lines, recordOffset: feed.records)
+            )
             if part == 0 {
-                staged.append(&validator.staged, lineOffset: 0, recordOffset: 0)
                 merged = validator
                 feed = partFeed
                 continue
             }
-            staged.append(&validator.staged, lineOffset: feed.lines, recordOffset: feed.records)
             merged!.absorb(&validator, lineOffset: feed.lines, recordOffset: feed.records)
             feed.lines += partFeed.lines
             feed.records += partFeed.records
             feed.windows1252Lines += partFeed.windows1252Lines
         }
         guard let merged else { return nil }
+        timings?.mark("hand over parts")
         return FileParse(validator: merged, feed: feed, parts: count)
     }
 }
@@ -157,6 +158,22 @@ extension FileParse {
     static func expectedRecords(path: String, bytes: Int64, start: Int64) -> Int {
         guard bytes > 1 << 20 else { return 0 }
         return Int(Double(bytes) / averageRecordBytes(path: path, start: start) * 1.1)
+    }
+}
+
+extension SessionRecordValidator {
+    /// The staged sessions, moved out (the validator keeps an empty set), placed in the file.
+    fileprivate mutating func takeStaged(fileIndex: UInt16, lineOffset: Int, recordOffset: Int)
+        -> StagedSessions
+    {
+        var taken = StagedSessions(
+            clinics: ByteInterner(capacity: 0), patients: ByteInterner(capacity: 0),
+            therapists: ByteInterner(capacity: 0))
+        swap(&taken, &staged)
+        taken.fileIndex = fileIndex
+        taken.lineOffset = lineOffset
+        taken.recordOffset = recordOffset
+        return taken
     }
 }
 
