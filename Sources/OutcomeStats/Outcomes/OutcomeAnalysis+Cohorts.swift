@@ -12,21 +12,28 @@ extension OutcomeAnalysis {
         let groupCount = TechniqueGroup.primaryGroups.count
         var starts = [Int](repeating: 0, count: labels.count * groupCount + 1)
         var responders = [Int](repeating: 0, count: labels.count * groupCount)
-        let threshold = settings.responderThreshold
-        for position in 0..<data.count {
-            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
-            starts[cell + 1] += 1
-            if data.percentChange(position) >= threshold { responders[cell] += 1 }
+        var cells = [UInt32](repeating: 0, count: data.count)
+        starts.withUnsafeMutableBufferPointer { starts in
+            responders.withUnsafeMutableBufferPointer { responders in
+                for (position, course) in data.courses.enumerated() {
+                    let cell = Int(cohortOf[position]) * groupCount + Int(course.group)
+                    cells[position] = UInt32(cell)
+                    starts[cell + 1] += 1
+                    responders[cell] += course.isResponder ? 1 : 0
+                }
+            }
         }
         for cell in responders.indices { starts[cell + 1] += starts[cell] }
         var next = starts
         var change = [Double](repeating: 0, count: data.count)
         var baseline = [Double](repeating: 0, count: data.count)
-        for position in 0..<data.count {
-            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
-            change[next[cell]] = data.change[position]
-            baseline[next[cell]] = data.baseline[position]
-            next[cell] += 1
+        next.withUnsafeMutableBufferPointer { next in
+            for (position, course) in data.courses.enumerated() {
+                let cell = Int(cells[position])
+                change[next[cell]] = course.change
+                baseline[next[cell]] = course.baseline
+                next[cell] += 1
+            }
         }
 
         var rows: [CohortComparison] = []
@@ -44,39 +51,35 @@ extension OutcomeAnalysis {
     private func cohorts(_ dimension: CohortDimension, _ data: AnalysableCourses) -> (
         cohortOf: [UInt32], labels: [String]
     ) {
-        let courses = data.courses
-        func keyed(_ key: (Int) -> Int, labels: [String], order: (([Int]) -> [Int])? = nil) -> (
-            [UInt32], [String]
-        ) {
-            var keys = [Int](repeating: 0, count: data.count)
+        /// `key(course)` is an index into `labels`; `order` sorts the present ones (by default
+        /// they stay in the order of `labels`).
+        func keyed(
+            _ key: (AnalysableCourse) -> Int, labels: [String], order: (([Int]) -> [Int])? = nil
+        ) -> ([UInt32], [String]) {
+            var keys = data.courses.map { UInt32(key($0)) }
             var present = [Bool](repeating: false, count: labels.count)
-            for position in 0..<data.count {
-                let value = key(Int(data.course[position]))
-                keys[position] = value
-                present[value] = true
-            }
+            for key in keys { present[Int(key)] = true }
             let presentKeys = labels.indices.filter { present[$0] }
             let ordered = order?(presentKeys) ?? presentKeys
             var compact = [UInt32](repeating: 0, count: labels.count)
             for (index, value) in ordered.enumerated() { compact[value] = UInt32(index) }
-            return (keys.map { compact[$0] }, ordered.map { labels[$0] })
+            for position in keys.indices { keys[position] = compact[Int(keys[position])] }
+            return (keys, ordered.map { labels[$0] })
         }
         switch dimension {
         case .all:
             return ([UInt32](repeating: 0, count: data.count), data.count == 0 ? [] : ["all"])
         case .cause:
-            return keyed({ Int(courses.cause[$0].rawValue) }, labels: Cause.allCases.map(\.name))
+            return keyed({ Int($0.cause.rawValue) }, labels: Cause.allCases.map(\.name))
         case .chronicity:
-            let cases = Chronicity.allCases
-            return keyed({ cases.firstIndex(of: courses.chronicity[$0])! }, labels: cases.map(\.rawValue))
+            return keyed({ $0.chronicity.index }, labels: Chronicity.allCases.map(\.rawValue))
         case .ageBand:
-            let cases = AgeBand.allCases
-            return keyed({ cases.firstIndex(of: courses.ageBand[$0])! }, labels: cases.map(\.rawValue))
+            return keyed({ $0.ageBand.index }, labels: AgeBand.allCases.map(\.rawValue))
         case .sex:
-            return keyed({ Int(courses.sex[$0].rawValue) }, labels: Sex.allCases.map(\.name))
+            return keyed({ Int($0.sex.rawValue) }, labels: Sex.allCases.map(\.name))
         case .clinic:
-            let ids = data.course.reduce(0) { max($0, Int(courses.clinic[Int($1)]) + 1) }
-            return keyed({ Int(courses.clinic[$0]) }, labels: (0..<ids).map { clinicNames[$0] }) { present in
+            let ids = data.courses.reduce(0) { max($0, Int($1.clinic) + 1) }
+            return keyed({ Int($0.clinic) }, labels: (0..<ids).map { clinicNames[$0] }) { present in
                 present.sorted { a, b in
                     let (na, nb) = (clinicNames[a], clinicNames[b])
                     return na != nb ? na < nb : a < b

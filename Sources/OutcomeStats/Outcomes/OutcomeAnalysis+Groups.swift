@@ -27,12 +27,10 @@ extension OutcomeAnalysis {
     /// Every mean is the two-pass ``SampleMoments`` over a group's courses in course order, run
     /// as two streaming passes over all analysable courses that keep one running sum per group.
     func courseFigures(_ data: AnalysableCourses) -> (groups: [GroupFigures?], all: GroupFigures) {
-        let courses = data.courses
         let slots = TechniqueGroup.primaryGroups.count
         let all = slots
         let countsByTime = data.latestTime <= Self.longestCountedTime
         let times = countsByTime ? data.latestTime + 1 : 0
-        let threshold = settings.responderThreshold
 
         // First pass: sums and counts, per group and for all courses (the last slot).
         var sums = [CourseSums](repeating: CourseSums(), count: slots + 1)
@@ -45,35 +43,25 @@ extension OutcomeAnalysis {
                 passing.withUnsafeMutableBufferPointer { passing in
                     events.withUnsafeMutableBufferPointer { events in
                         censored.withUnsafeMutableBufferPointer { censored in
-                            for position in 0..<data.count {
-                                let slot = Int(data.group[position])
-                                let course = Int(data.course[position])
-                                let (baseline, latest) = (data.baseline[position], courses.latest[course])
-                                let (change, percent) = (data.change[position], data.percentChange(position))
-                                sums[slot].add(
-                                    baseline: baseline, latest: latest, change: change, percent: percent)
-                                sums[all].add(
-                                    baseline: baseline, latest: latest, change: change, percent: percent)
-                                if percent >= threshold { sums[slot].responders += 1 }
+                            for course in data.courses {
+                                let slot = Int(course.group)
+                                let percent = course.percentChange
+                                sums[slot].add(course, percent: percent)
+                                sums[all].add(course, percent: percent)
                                 // The highest threshold t of 0…100 with pct_change ≥ t (none below 0
                                 // or for NaN).
                                 if percent >= 0 {
                                     passing[slot * 101 + Int(min(percent, 100).rounded(.down))] += 1
                                 }
                                 if countsByTime {
-                                    let time = slot * times + Int(courses.time(course))
-                                    if courses.responseSession[course] > 0 {
-                                        events[time] += 1
-                                    } else {
-                                        censored[time] += 1
-                                    }
+                                    let time = slot * times + Int(course.time)
+                                    if course.responded { events[time] += 1 } else { censored[time] += 1 }
                                 }
-                                if courses.hasMedicationOutcome(course) {
-                                    let (first, last) = (
-                                        courses.baselineDoses[course], courses.latestDoses[course]
-                                    )
-                                    medication[slot].add(baseline: first, latest: last)
-                                    medication[all].add(baseline: first, latest: last)
+                                if course.hasMedicationOutcome {
+                                    medication[slot].add(
+                                        baseline: course.baselineDoses, latest: course.latestDoses)
+                                    medication[all].add(
+                                        baseline: course.baselineDoses, latest: course.latestDoses)
                                 }
                             }
                         }
@@ -87,17 +75,16 @@ extension OutcomeAnalysis {
         var medicationResiduals = medication.map(MedicationResiduals.init)
         residuals.withUnsafeMutableBufferPointer { residuals in
             medicationResiduals.withUnsafeMutableBufferPointer { medicationResiduals in
-                for position in 0..<data.count {
-                    let slot = Int(data.group[position])
-                    let course = Int(data.course[position])
-                    let (baseline, latest) = (data.baseline[position], courses.latest[course])
-                    let (change, percent) = (data.change[position], data.percentChange(position))
-                    residuals[slot].add(baseline: baseline, latest: latest, change: change, percent: percent)
-                    residuals[all].add(baseline: baseline, latest: latest, change: change, percent: percent)
-                    if courses.hasMedicationOutcome(course) {
-                        let (first, last) = (courses.baselineDoses[course], courses.latestDoses[course])
-                        medicationResiduals[slot].add(baseline: first, latest: last)
-                        medicationResiduals[all].add(baseline: first, latest: last)
+                for course in data.courses {
+                    let slot = Int(course.group)
+                    let percent = course.percentChange
+                    residuals[slot].add(course, percent: percent)
+                    residuals[all].add(course, percent: percent)
+                    if course.hasMedicationOutcome {
+                        medicationResiduals[slot].add(
+                            baseline: course.baselineDoses, latest: course.latestDoses)
+                        medicationResiduals[all].add(
+                            baseline: course.baselineDoses, latest: course.latestDoses)
                     }
                 }
             }
@@ -146,10 +133,9 @@ extension OutcomeAnalysis {
                 }
                 figures.survival = KaplanMeier(events: eventsByTime, censored: censoredByTime)
             } else {
-                let members = (0..<data.count).filter { slot == all || Int(data.group[$0]) == slot }
-                let times = members.map { Int(courses.time(Int(data.course[$0]))) }
-                let responded = members.map { courses.responseSession[Int(data.course[$0])] > 0 }
-                figures.survival = KaplanMeier(times: times, events: responded)
+                let members = data.courses.filter { slot == all || Int($0.group) == slot }
+                figures.survival = KaplanMeier(
+                    times: members.map { Int($0.time) }, events: members.map(\.responded))
             }
             return figures
         }
@@ -165,15 +151,13 @@ extension OutcomeAnalysis {
     func sessionTrend(_ data: AnalysableCourses, _ table: SessionTable, slots: [Int]) -> [SessionTrendPoint] {
         let maximum = settings.maximumSession
         guard maximum >= 1 else { return [] }
-        let courses = data.courses
         var included = [Bool](repeating: false, count: TechniqueGroup.primaryGroups.count)
         for slot in slots { included[slot] = true }
         var sums = [TrendSums](repeating: TrendSums(), count: included.count * maximum)
         sums.withUnsafeMutableBufferPointer { sums in
-            for position in 0..<data.count where included[Int(data.group[position])] {
-                let course = Int(data.course[position])
-                let (baseline, first) = (data.baseline[position], Int(data.group[position]) * maximum - 1)
-                for row in Int(courses.firstRow[course])..<Int(courses.endRow[course]) {
+            for course in data.courses where included[Int(course.group)] {
+                let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
+                for row in Int(course.firstRow)..<Int(course.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     sums[first + number].add(
@@ -183,10 +167,9 @@ extension OutcomeAnalysis {
         }
         var residuals = sums.indices.map { TrendResiduals(sums[$0], number: $0 % maximum + 1) }
         residuals.withUnsafeMutableBufferPointer { residuals in
-            for position in 0..<data.count where included[Int(data.group[position])] {
-                let course = Int(data.course[position])
-                let (baseline, first) = (data.baseline[position], Int(data.group[position]) * maximum - 1)
-                for row in Int(courses.firstRow[course])..<Int(courses.endRow[course]) {
+            for course in data.courses where included[Int(course.group)] {
+                let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
+                for row in Int(course.firstRow)..<Int(course.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     residuals[first + number].add(
@@ -250,13 +233,12 @@ private struct CourseSums {
     var percent = CompensatedSum()
 
     @inline(__always)
-    mutating func add(
-        baseline first: Double, latest last: Double, change difference: Double, percent share: Double
-    ) {
+    mutating func add(_ course: AnalysableCourse, percent share: Double) {
         count += 1
-        baseline.add(first)
-        latest.add(last)
-        change.add(difference)
+        responders += course.isResponder ? 1 : 0
+        baseline.add(course.baseline)
+        latest.add(course.latest)
+        change.add(course.change)
         percent.add(share)
     }
 }
@@ -278,12 +260,10 @@ private struct CourseResiduals {
     }
 
     @inline(__always)
-    mutating func add(
-        baseline first: Double, latest last: Double, change difference: Double, percent share: Double
-    ) {
-        baseline.addResidual(first)
-        latest.addResidual(last)
-        change.add(difference)
+    mutating func add(_ course: AnalysableCourse, percent share: Double) {
+        baseline.addResidual(course.baseline)
+        latest.addResidual(course.latest)
+        change.add(course.change)
         percent.addResidual(share)
     }
 }

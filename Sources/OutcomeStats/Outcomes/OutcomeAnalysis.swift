@@ -24,13 +24,10 @@ public struct OutcomeAnalysis: Sendable {
     public init(table: SessionTable, settings: AnalysisSettings = AnalysisSettings()) {
         self.settings = settings
         clinicNames = table.clinicNames
-        let courses = Courses(table, settings: settings)
-        flow = Self.flow(courses)
+        let data = AnalysableCourses(table, settings: settings)
+        flow = data.flow
 
-        var complete = [Int](repeating: 0, count: Technique.allCases.count)
-        for course in 0..<courses.count where courses.status[course] != .incomplete {
-            if let technique = courses.primary[course] { complete[Int(technique.rawValue)] += 1 }
-        }
+        let complete = data.complete
         if let chosen = settings.reference {
             reference = chosen
             referenceWasChosen = true
@@ -42,13 +39,11 @@ public struct OutcomeAnalysis: Sendable {
             referenceWasChosen = false
         }
 
-        let data = AnalysableCourses(courses, settings: settings)
-
         // The cohort dimensions, the course-level tables, the session trend and the session
         // table are independent of each other: run them on all cores, the largest first. Each
         // job returns its own result and results are read in a fixed order, so nothing depends
         // on scheduling.
-        let trendParts = Self.balancedParts(data.members.map(\.count), parts: 2)
+        let trendParts = Self.balancedParts(data.groupSizes, parts: 2)
         let jobs: [Job] =
             CohortDimension.allCases.map { .cohorts($0) } + trendParts.map { .sessionTrend($0) } + [
                 .courseFigures, .techniqueSessions,
@@ -136,21 +131,6 @@ public struct OutcomeAnalysis: Sendable {
         }
     }
 
-    private static func flow(_ courses: Courses) -> CourseFlow {
-        var flow = CourseFlow()
-        flow.courses = courses.count
-        for course in 0..<courses.count {
-            switch courses.status[course] {
-            case .incomplete: flow.incomplete += 1
-            case .noBaselinePain: flow.noBaselinePain += 1
-            case .singleSession: flow.singleSession += 1
-            case .analysable: flow.analysable += 1
-            }
-            if courses.hasMedicationOutcome(course) { flow.medication += 1 }
-        }
-        flow.complete = flow.courses - flow.incomplete
-        return flow
-    }
 }
 
 /// Kaplan–Meier estimate of sessions to response for one primary technique.

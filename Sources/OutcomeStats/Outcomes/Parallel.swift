@@ -13,25 +13,26 @@ enum Parallel {
         return slots.values()
     }
 
-    /// A column of `count` elements filled concurrently in contiguous chunks: `fill(range, column)`
-    /// must set `column[i]` for every `i` in `range` and nothing else.
+    /// A column of `count` elements filled concurrently in `pieces` parts, with a summary of
+    /// each part: `fill(piece, column)` sets the elements of its own part of `column` (the
+    /// parts, whose bounds the caller knows, must cover the column) and nothing else.
     ///
-    /// - Precondition: `Element` is a trivial type (numbers and enums without payloads), so
-    ///   setting an element of uninitialised memory initialises it.
-    static func column<Element>(
-        count: Int, _ fill: @Sendable (Range<Int>, UnsafeMutablePointer<Element>) -> Void
-    ) -> [Element] {
+    /// - Precondition: `Element` is a trivial type (numbers, enums without payloads and
+    ///   structures of them), so setting an element of uninitialised memory initialises it.
+    static func column<Element, Summary: Sendable>(
+        count: Int, pieces: Int, _ fill: @Sendable (Int, UnsafeMutablePointer<Element>) -> Summary
+    ) -> (column: [Element], summaries: [Summary]) {
         precondition(_isPOD(Element.self), "a parallel column needs a trivial element type")
-        return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress {
-                let column = Address(base: base)
-                let ranges = chunks(count)
-                DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
-                    fill(ranges[chunk], column.base)
-                }
-            }
+        var summaries: [Summary] = []
+        let column = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // An empty column still runs its pieces, for their summaries.
+            let base = Address(
+                base: buffer.baseAddress ?? UnsafeMutablePointer<Element>.allocate(capacity: 0))
+            summaries = map(count: pieces) { piece in fill(piece, base.base) }
+            if buffer.baseAddress == nil { base.base.deallocate() }
             initialized = count
         }
+        return (column, summaries)
     }
 
     /// `0..<count` cut into contiguous ranges: enough that uneven chunks even out over the
