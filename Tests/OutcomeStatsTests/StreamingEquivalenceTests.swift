@@ -150,3 +150,32 @@ struct StreamingEquivalenceTests {
         }
     }
 }
+
+extension StreamingEquivalenceTests {
+    @Test func adjustedDifferencesAgainstOneSecondGroupMatchTheGeneralFits() {
+        var generator = Generator(state: 5)
+        for trial in 0..<200 {
+            let secondCount = [1, 2, 7, 30, 200][trial % 5]
+            let x2 = (0..<secondCount).map { _ in Double(Int.random(in: 1...20, using: &generator)) / 2 }
+            let y2 = x2.map { _ in Double(Int.random(in: -20...20, using: &generator)) / 2 }
+            let firsts = (0..<Int.random(in: 1...8, using: &generator)).map { _ -> ([Double], [Double]) in
+                let count = [1, 3, 4, 5, 6, 11, 40, 150][Int.random(in: 0..<8, using: &generator)]
+                let constant = Int.random(in: 0..<10, using: &generator) == 0
+                let x = (0..<count).map { _ in
+                    constant ? 6.5 : Double(Int.random(in: 1...20, using: &generator)) / 2
+                }
+                return (x.map { _ in Double(Int.random(in: -20...20, using: &generator)) / 2 }, x)
+            }
+            let fits = AdjustedDifference.fits(
+                firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
+                second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
+            for (index, (y1, x1)) in firsts.enumerated() {
+                let general = AdjustedDifference(
+                    response: y1 + y2,
+                    group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
+                    covariate: x1 + x2)
+                #expect(fits[index] == general, "trial \(trial), first group \(index)")
+            }
+        }
+    }
+}

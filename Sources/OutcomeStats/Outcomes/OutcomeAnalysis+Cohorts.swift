@@ -101,7 +101,6 @@ extension OutcomeAnalysis {
         let referenceCell = referenceSlot.map { cells[$0] } ?? 0..<0
         let referenceUsable = !referenceCell.isEmpty && !settings.suppresses(referenceCell.count)
         let referenceMoments = SampleMoments(change[referenceCell])
-        var referenceSegment: AdjustedDifference.Segment?
 
         var rows: [CohortComparison] = []
         for slot in groups.indices where !cells[slot].isEmpty {
@@ -117,21 +116,22 @@ extension OutcomeAnalysis {
             if compared && referenceUsable && !row.suppressed {
                 row.welch = WelchTest(moments, referenceMoments, confidence: settings.confidence)
             }
-            // A comparison is all or nothing: without Welch's test (a cell of one course, or
-            // no variance at all) the baseline-adjusted difference is not reported either.
-            if row.welch != nil {
-                let second =
-                    referenceSegment
-                    ?? AdjustedDifference.Segment(
-                        response: change[referenceCell], covariate: baseline[referenceCell])
-                referenceSegment = second
-                row.adjusted = AdjustedDifference(
-                    first: AdjustedDifference.Segment(response: change[cell], covariate: baseline[cell]),
-                    second: second, confidence: settings.confidence)
-            }
             rows.append(row)
         }
+        // A comparison is all or nothing: without Welch's test (a cell of one course, or no
+        // variance at all) the baseline-adjusted difference is not reported either.
         let tested = rows.indices.filter { rows[$0].welch != nil }
+        if !tested.isEmpty {
+            let fits = AdjustedDifference.fits(
+                firsts: tested.map { row in
+                    let cell = cells[groups.firstIndex(of: rows[row].group)!]
+                    return AdjustedDifference.Segment(response: change[cell], covariate: baseline[cell])
+                },
+                second: AdjustedDifference.Segment(
+                    response: change[referenceCell], covariate: baseline[referenceCell]),
+                confidence: settings.confidence)
+            for (row, fit) in zip(tested, fits) { rows[row].adjusted = fit }
+        }
         let adjusted = HolmAdjustment.adjust(tested.map { rows[$0].welch!.pValue })
         for (index, row) in tested.enumerated() { rows[row].holmPValue = adjusted[index] }
         return rows

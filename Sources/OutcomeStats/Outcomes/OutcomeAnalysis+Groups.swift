@@ -272,19 +272,17 @@ private struct CourseResiduals {
 private struct TrendSums {
     var count = 0
     var doseCount = 0
-    var pain = CompensatedSum()
-    var change = CompensatedSum()
+    /// Lane 0: pain; lane 1: change from baseline.
+    var painAndChange = CompensatedPair()
     var doses = CompensatedSum()
 
     @inline(__always)
     mutating func add(pain value: Double, baseline: Double, doses dose: Double) {
         count += 1
-        pain.add(value)
-        change.add(baseline - value)
-        if !dose.isNaN {
-            doseCount += 1
-            doses.add(dose)
-        }
+        painAndChange.add(SIMD2(value, baseline - value))
+        // Doses are missing at random: no branch.
+        doseCount += dose.isNaN ? 0 : 1
+        doses.add(dose, if: !dose.isNaN)
     }
 }
 
@@ -299,8 +297,10 @@ private struct TrendResiduals {
     init(_ sums: TrendSums, number: Int) {
         self.number = number
         doseCount = sums.doseCount
-        pain = Residuals(firstMean: SampleMoments.firstMean(sum: sums.pain, count: max(1, sums.count)))
-        change = Residuals(firstMean: SampleMoments.firstMean(sum: sums.change, count: max(1, sums.count)))
+        let count = max(1, sums.count)
+        pain = Residuals(firstMean: SampleMoments.firstMean(total: sums.painAndChange.value[0], count: count))
+        change = Residuals(
+            firstMean: SampleMoments.firstMean(total: sums.painAndChange.value[1], count: count))
         doses = Residuals(firstMean: SampleMoments.firstMean(sum: sums.doses, count: max(1, sums.doseCount)))
     }
 
@@ -308,7 +308,7 @@ private struct TrendResiduals {
     mutating func add(pain value: Double, baseline: Double, doses dose: Double) {
         pain.add(value)
         change.add(baseline - value)
-        if !dose.isNaN { doses.addResidual(dose) }
+        doses.addResidual(dose, if: !dose.isNaN)
     }
 }
 
