@@ -1,19 +1,12 @@
 import SessionModel
 
-/// What every course-level figure reads of one analysable course (METRICS.md §2), in one
-/// record: the analysis walks courses in order and reads most of it each time.
+/// What the cohort comparisons read of one analysable course (METRICS.md §2), in one small
+/// record: they walk all courses once per cohort dimension. The rest of the course is in
+/// ``CourseOutcome``.
 struct AnalysableCourse: Sendable {
     var baseline: Double
-    var latest: Double
     /// Baseline minus latest pain (``Courses/change(_:)``).
     var change: Double
-    var baselineDoses: Double
-    var latestDoses: Double
-    /// The course's rows of the session table.
-    var firstRow: Int32
-    var endRow: Int32
-    /// Sessions to response: the response session, or the last session when censored.
-    var time: Int32
     var clinic: UInt32
     /// Index of the primary group in `TechniqueGroup.primaryGroups`.
     var group: UInt8
@@ -21,25 +14,41 @@ struct AnalysableCourse: Sendable {
     var chronicity: Chronicity
     var ageBand: AgeBand
     var sex: Sex
-    /// True when `time` is a response, false when censored.
-    var responded: Bool
     /// pct_change at or above the responder threshold.
     var isResponder: Bool
-    /// True when the course enters medication figures (``Courses/hasMedicationOutcome(_:)``).
-    var hasMedicationOutcome: Bool
 
     /// Change as a percentage of baseline pain (``Courses/percentChange(_:)``).
     @inline(__always)
     var percentChange: Double { change / baseline * 100 }
 }
 
+/// The rest of an analysable course: what the course-level tables and the session trend read.
+struct CourseOutcome: Sendable {
+    var latest: Double
+    var baselineDoses: Double
+    var latestDoses: Double
+    /// The course's rows of the session table.
+    var firstRow: Int32
+    var endRow: Int32
+    /// Sessions to response: the response session, or the last session when censored.
+    var time: Int32
+    /// True when `time` is a response, false when censored.
+    var responded: Bool
+    /// True when the course enters medication figures (``Courses/hasMedicationOutcome(_:)``).
+    var hasMedicationOutcome: Bool
+}
+
 /// The analysable courses of a session table in course order, with the course flow and the
 /// complete courses by primary technique, built on all cores.
 struct AnalysableCourses: Sendable {
     let courses: [AnalysableCourse]
+    /// The rest of each course, in the same order.
+    let outcomes: [CourseOutcome]
     let flow: CourseFlow
     /// Complete courses by primary technique (raw value).
     let complete: [Int]
+    /// One more than the largest clinic id of an analysable course (0 when there is none).
+    let clinicCount: Int
     /// Analysable courses by primary group (index in `TechniqueGroup.primaryGroups`).
     let groupSizes: [Int]
     /// The largest sessions-to-response time.
@@ -70,8 +79,12 @@ struct AnalysableCourses: Sendable {
 
         let remaining = 1 - settings.responderThreshold / 100
         let (threshold, cutoffs) = (settings.responderThreshold, settings.chronicityCutoffs)
-        let (courses, tallies) = Parallel.column(count: offsets.last!, pieces: parts.count) {
-            (part, column: UnsafeMutablePointer<AnalysableCourse>) -> Tally in
+        let (courses, outcomes, tallies) = Parallel.columns(count: offsets.last!, pieces: parts.count) {
+            (
+                part, courses: UnsafeMutablePointer<AnalysableCourse>,
+                outcomes: UnsafeMutablePointer<CourseOutcome>
+            )
+                -> Tally in
             var tally = Tally()
             var next = offsets[part]
             var start = parts[part].lowerBound
@@ -82,19 +95,22 @@ struct AnalysableCourses: Sendable {
                 if summary.status == .analysable {
                     let change = summary.baseline - summary.latest
                     let response = summary.responseSession
-                    column[next] = AnalysableCourse(
-                        baseline: summary.baseline, latest: summary.latest, change: change,
-                        baselineDoses: summary.baselineDoses, latestDoses: summary.latestDoses,
-                        firstRow: Int32(start), endRow: Int32(end),
-                        time: response > 0 ? response : summary.lastSession, clinic: table.clinic[start],
-                        group: summary.primary?.rawValue ?? UInt8(TechniqueGroup.primaryGroups.count - 1),
+                    let group = summary.primary?.rawValue ?? UInt8(TechniqueGroup.primaryGroups.count - 1)
+                    courses[next] = AnalysableCourse(
+                        baseline: summary.baseline, change: change, clinic: table.clinic[start], group: group,
                         cause: table.cause[start],
                         chronicity: Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: cutoffs),
-                        ageBand: AgeBand(table.age[start]), sex: table.sex[start], responded: response > 0,
-                        isResponder: change / summary.baseline * 100 >= threshold,
-                        hasMedicationOutcome: summary.hasMedicationOutcome)
-                    tally.latestTime = max(tally.latestTime, Int(column[next].time))
-                    tally.groupSizes[Int(column[next].group)] += 1
+                        ageBand: AgeBand(table.age[start]), sex: table.sex[start],
+                        isResponder: change / summary.baseline * 100 >= threshold)
+                    let time = response > 0 ? response : summary.lastSession
+                    outcomes[next] = CourseOutcome(
+                        latest: summary.latest, baselineDoses: summary.baselineDoses,
+                        latestDoses: summary.latestDoses, firstRow: Int32(start), endRow: Int32(end),
+                        time: time,
+                        responded: response > 0, hasMedicationOutcome: summary.hasMedicationOutcome)
+                    tally.latestTime = max(tally.latestTime, Int(time))
+                    tally.clinicCount = max(tally.clinicCount, Int(table.clinic[start]) + 1)
+                    tally.groupSizes[Int(group)] += 1
                     next += 1
                 }
                 start = end
@@ -102,9 +118,11 @@ struct AnalysableCourses: Sendable {
             return tally
         }
         self.courses = courses
+        self.outcomes = outcomes
         var flow = CourseFlow()
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
+        var clinicCount = 0
         var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
         for tally in tallies {
             flow.courses += tally.flow.courses
@@ -115,12 +133,14 @@ struct AnalysableCourses: Sendable {
             flow.medication += tally.flow.medication
             for technique in complete.indices { complete[technique] += tally.complete[technique] }
             latestTime = max(latestTime, tally.latestTime)
+            clinicCount = max(clinicCount, tally.clinicCount)
             for slot in groupSizes.indices { groupSizes[slot] += tally.groupSizes[slot] }
         }
         flow.complete = flow.courses - flow.incomplete
         self.flow = flow
         self.complete = complete
         self.latestTime = latestTime
+        self.clinicCount = clinicCount
         self.groupSizes = groupSizes
     }
 
@@ -129,6 +149,7 @@ struct AnalysableCourses: Sendable {
         var flow = CourseFlow()
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
+        var clinicCount = 0
         var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
 
         mutating func add(_ summary: CourseSummary) {

@@ -8,84 +8,87 @@ extension OutcomeAnalysis {
     /// course order within each cell, and their change and baseline gathered so that every cell
     /// is a contiguous run.
     func cohortComparisons(_ dimension: CohortDimension, _ data: AnalysableCourses) -> [CohortComparison] {
-        let (cohortOf, labels) = cohorts(dimension, data)
+        // Cohorts by raw key (an enum's position in `allCases`, a clinic id), then the present
+        // ones in report order.
+        let labels: [String]
+        switch dimension {
+        case .all: labels = ["all"]
+        case .cause: labels = Cause.allCases.map(\.name)
+        case .chronicity: labels = Chronicity.allCases.map(\.rawValue)
+        case .ageBand: labels = AgeBand.allCases.map(\.rawValue)
+        case .sex: labels = Sex.allCases.map(\.name)
+        case .clinic: labels = (0..<data.clinicCount).map { clinicNames[$0] }
+        }
+        @inline(__always) func key(_ course: AnalysableCourse) -> Int {
+            switch dimension {
+            case .all: 0
+            case .cause: Int(course.cause.rawValue)
+            case .chronicity: course.chronicity.index
+            case .ageBand: course.ageBand.index
+            case .sex: Int(course.sex.rawValue)
+            case .clinic: Int(course.clinic)
+            }
+        }
         let groupCount = TechniqueGroup.primaryGroups.count
-        var starts = [Int](repeating: 0, count: labels.count * groupCount + 1)
-        var responders = [Int](repeating: 0, count: labels.count * groupCount)
-        var cells = [UInt32](repeating: 0, count: data.count)
-        starts.withUnsafeMutableBufferPointer { starts in
-            responders.withUnsafeMutableBufferPointer { responders in
-                for (position, course) in data.courses.enumerated() {
-                    let cell = Int(cohortOf[position]) * groupCount + Int(course.group)
-                    cells[position] = UInt32(cell)
-                    starts[cell + 1] += 1
-                    responders[cell] += course.isResponder ? 1 : 0
+
+        // First pass: courses and responders by cell (raw cohort, then primary group).
+        var counts = [Int](repeating: 0, count: labels.count * groupCount)
+        var responders = counts
+        data.courses.withUnsafeBufferPointer { courses in
+            counts.withUnsafeMutableBufferPointer { counts in
+                responders.withUnsafeMutableBufferPointer { responders in
+                    for course in courses {
+                        let cell = key(course) * groupCount + Int(course.group)
+                        counts[cell] += 1
+                        responders[cell] += course.isResponder ? 1 : 0
+                    }
                 }
             }
         }
-        for cell in responders.indices { starts[cell + 1] += starts[cell] }
-        var next = starts
+        var present = labels.indices.filter { cohort in
+            (0..<groupCount).contains { counts[cohort * groupCount + $0] > 0 }
+        }
+        if dimension == .clinic {
+            present.sort { a, b in labels[a] != labels[b] ? labels[a] < labels[b] : a < b }
+        }
+        // Where each cell starts in report order, by raw cell.
+        var starts = [Int](repeating: 0, count: counts.count)
+        var total = 0
+        for cohort in present {
+            for cell in cohort * groupCount..<(cohort + 1) * groupCount {
+                starts[cell] = total
+                total += counts[cell]
+            }
+        }
+
+        // Second pass: change and baseline gathered cell by cell, in course order within a cell.
         var change = [Double](repeating: 0, count: data.count)
         var baseline = [Double](repeating: 0, count: data.count)
-        next.withUnsafeMutableBufferPointer { next in
-            for (position, course) in data.courses.enumerated() {
-                let cell = Int(cells[position])
-                change[next[cell]] = course.change
-                baseline[next[cell]] = course.baseline
-                next[cell] += 1
+        var next = starts
+        data.courses.withUnsafeBufferPointer { courses in
+            change.withUnsafeMutableBufferPointer { change in
+                baseline.withUnsafeMutableBufferPointer { baseline in
+                    next.withUnsafeMutableBufferPointer { next in
+                        for course in courses {
+                            let cell = key(course) * groupCount + Int(course.group)
+                            change[next[cell]] = course.change
+                            baseline[next[cell]] = course.baseline
+                            next[cell] += 1
+                        }
+                    }
+                }
             }
         }
 
         var rows: [CohortComparison] = []
-        for (cohort, label) in labels.enumerated() {
+        for cohort in present {
             let first = cohort * groupCount
             rows += comparisons(
-                dimension, label, cells: (first..<first + groupCount).map { starts[$0]..<starts[$0 + 1] },
+                dimension, labels[cohort],
+                cells: (first..<first + groupCount).map { starts[$0]..<starts[$0] + counts[$0] },
                 responders: Array(responders[first..<first + groupCount]), change: change, baseline: baseline)
         }
         return rows
-    }
-
-    /// The cohort of each analysable course as an index into the labels of the cohorts that
-    /// hold analysable courses, in report order.
-    private func cohorts(_ dimension: CohortDimension, _ data: AnalysableCourses) -> (
-        cohortOf: [UInt32], labels: [String]
-    ) {
-        /// `key(course)` is an index into `labels`; `order` sorts the present ones (by default
-        /// they stay in the order of `labels`).
-        func keyed(
-            _ key: (AnalysableCourse) -> Int, labels: [String], order: (([Int]) -> [Int])? = nil
-        ) -> ([UInt32], [String]) {
-            var keys = data.courses.map { UInt32(key($0)) }
-            var present = [Bool](repeating: false, count: labels.count)
-            for key in keys { present[Int(key)] = true }
-            let presentKeys = labels.indices.filter { present[$0] }
-            let ordered = order?(presentKeys) ?? presentKeys
-            var compact = [UInt32](repeating: 0, count: labels.count)
-            for (index, value) in ordered.enumerated() { compact[value] = UInt32(index) }
-            for position in keys.indices { keys[position] = compact[Int(keys[position])] }
-            return (keys, ordered.map { labels[$0] })
-        }
-        switch dimension {
-        case .all:
-            return ([UInt32](repeating: 0, count: data.count), data.count == 0 ? [] : ["all"])
-        case .cause:
-            return keyed({ Int($0.cause.rawValue) }, labels: Cause.allCases.map(\.name))
-        case .chronicity:
-            return keyed({ $0.chronicity.index }, labels: Chronicity.allCases.map(\.rawValue))
-        case .ageBand:
-            return keyed({ $0.ageBand.index }, labels: AgeBand.allCases.map(\.rawValue))
-        case .sex:
-            return keyed({ Int($0.sex.rawValue) }, labels: Sex.allCases.map(\.name))
-        case .clinic:
-            let ids = data.courses.reduce(0) { max($0, Int($1.clinic) + 1) }
-            return keyed({ Int($0.clinic) }, labels: (0..<ids).map { clinicNames[$0] }) { present in
-                present.sorted { a, b in
-                    let (na, nb) = (clinicNames[a], clinicNames[b])
-                    return na != nb ? na < nb : a < b
-                }
-            }
-        }
     }
 
     /// The rows of one cohort. `cells[slot]` is the run of the primary group at `slot` of

@@ -32,36 +32,38 @@ extension OutcomeAnalysis {
         let countsByTime = data.latestTime <= Self.longestCountedTime
         let times = countsByTime ? data.latestTime + 1 : 0
 
-        // First pass: sums and counts, per group and for all courses (the last slot).
+        // First pass: sums and counts, per group and for all courses (the last slot). Branches
+        // on whether a course responded or has a medication outcome would be mispredicted
+        // about half the time, so neither is a branch.
         var sums = [CourseSums](repeating: CourseSums(), count: slots + 1)
         var medication = [MedicationSums](repeating: MedicationSums(), count: slots + 1)
         var passing = [Int](repeating: 0, count: slots * 101)
-        var events = [Int](repeating: 0, count: slots * times)
-        var censored = events
-        sums.withUnsafeMutableBufferPointer { sums in
-            medication.withUnsafeMutableBufferPointer { medication in
-                passing.withUnsafeMutableBufferPointer { passing in
-                    events.withUnsafeMutableBufferPointer { events in
-                        censored.withUnsafeMutableBufferPointer { censored in
-                            for course in data.courses {
-                                let slot = Int(course.group)
-                                let percent = course.percentChange
-                                sums[slot].add(course, percent: percent)
-                                sums[all].add(course, percent: percent)
-                                // The highest threshold t of 0…100 with pct_change ≥ t (none below 0
-                                // or for NaN).
-                                if percent >= 0 {
-                                    passing[slot * 101 + Int(min(percent, 100).rounded(.down))] += 1
-                                }
-                                if countsByTime {
-                                    let time = slot * times + Int(course.time)
-                                    if course.responded { events[time] += 1 } else { censored[time] += 1 }
-                                }
-                                if course.hasMedicationOutcome {
-                                    medication[slot].add(
-                                        baseline: course.baselineDoses, latest: course.latestDoses)
-                                    medication[all].add(
-                                        baseline: course.baselineDoses, latest: course.latestDoses)
+        // Courses by group and time, events then censorings.
+        var byTime = [Int](repeating: 0, count: slots * times * 2)
+        data.courses.withUnsafeBufferPointer { courses in
+            data.outcomes.withUnsafeBufferPointer { outcomes in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    medication.withUnsafeMutableBufferPointer { medication in
+                        passing.withUnsafeMutableBufferPointer { passing in
+                            byTime.withUnsafeMutableBufferPointer { byTime in
+                                for index in courses.indices {
+                                    let (course, outcome) = (courses[index], outcomes[index])
+                                    let slot = Int(course.group)
+                                    let percent = course.percentChange
+                                    sums[slot].add(course, outcome, percent: percent)
+                                    sums[all].add(course, outcome, percent: percent)
+                                    // The highest threshold t of 0…100 with pct_change ≥ t (none
+                                    // below 0 or for NaN).
+                                    if percent >= 0 {
+                                        passing[slot * 101 + Int(min(percent, 100).rounded(.down))] += 1
+                                    }
+                                    if countsByTime {
+                                        byTime[
+                                            (slot * times + Int(outcome.time)) * 2
+                                                + (outcome.responded ? 0 : 1)] += 1
+                                    }
+                                    medication[slot].add(outcome)
+                                    medication[all].add(outcome)
                                 }
                             }
                         }
@@ -73,18 +75,19 @@ extension OutcomeAnalysis {
         // Second pass: residuals about the first means.
         var residuals = sums.map(CourseResiduals.init)
         var medicationResiduals = medication.map(MedicationResiduals.init)
-        residuals.withUnsafeMutableBufferPointer { residuals in
-            medicationResiduals.withUnsafeMutableBufferPointer { medicationResiduals in
-                for course in data.courses {
-                    let slot = Int(course.group)
-                    let percent = course.percentChange
-                    residuals[slot].add(course, percent: percent)
-                    residuals[all].add(course, percent: percent)
-                    if course.hasMedicationOutcome {
-                        medicationResiduals[slot].add(
-                            baseline: course.baselineDoses, latest: course.latestDoses)
-                        medicationResiduals[all].add(
-                            baseline: course.baselineDoses, latest: course.latestDoses)
+        data.courses.withUnsafeBufferPointer { courses in
+            data.outcomes.withUnsafeBufferPointer { outcomes in
+                residuals.withUnsafeMutableBufferPointer { residuals in
+                    medicationResiduals.withUnsafeMutableBufferPointer { medicationResiduals in
+                        for index in courses.indices {
+                            let (course, outcome) = (courses[index], outcomes[index])
+                            let slot = Int(course.group)
+                            let percent = course.percentChange
+                            residuals[slot].add(course, outcome, percent: percent)
+                            residuals[all].add(course, outcome, percent: percent)
+                            medicationResiduals[slot].add(outcome)
+                            medicationResiduals[all].add(outcome)
+                        }
                     }
                 }
             }
@@ -127,37 +130,38 @@ extension OutcomeAnalysis {
                 var censoredByTime = eventsByTime
                 for group in range {
                     for time in 0..<times {
-                        eventsByTime[time] += events[group * times + time]
-                        censoredByTime[time] += censored[group * times + time]
+                        eventsByTime[time] += byTime[(group * times + time) * 2]
+                        censoredByTime[time] += byTime[(group * times + time) * 2 + 1]
                     }
                 }
                 figures.survival = KaplanMeier(events: eventsByTime, censored: censoredByTime)
             } else {
-                let members = data.courses.filter { slot == all || Int($0.group) == slot }
+                let members = data.outcomes.indices.filter {
+                    slot == all || Int(data.courses[$0].group) == slot
+                }
                 figures.survival = KaplanMeier(
-                    times: members.map { Int($0.time) }, events: members.map(\.responded))
+                    times: members.map { Int(data.outcomes[$0].time) },
+                    events: members.map { data.outcomes[$0].responded })
             }
             return figures
         }
         return ((0..<slots).map { sums[$0].count > 0 ? figures($0) : nil }, figures(all))
     }
 
-    /// The rows of `session_trend.csv` of the primary groups at `slots` of
-    /// `TechniqueGroup.primaryGroups`, in the order of `slots`: pain, change from baseline and
-    /// doses at each session number up to the maximum, over each group's courses in course order.
+    /// The rows of `session_trend.csv`: pain, change from baseline and doses at each session
+    /// number up to the maximum, by primary group over its courses in course order.
     ///
-    /// Two passes in table order over the rows of the groups' courses up to the maximum session
-    /// number: sums by group and session number, then residuals about the first means.
-    func sessionTrend(_ data: AnalysableCourses, _ table: SessionTable, slots: [Int]) -> [SessionTrendPoint] {
+    /// Two passes in table order over the rows of the analysable courses up to the maximum
+    /// session number: sums by group and session number, then residuals about the first means.
+    func sessionTrend(_ data: AnalysableCourses, _ table: SessionTable) -> [SessionTrendPoint] {
         let maximum = settings.maximumSession
         guard maximum >= 1 else { return [] }
-        var included = [Bool](repeating: false, count: TechniqueGroup.primaryGroups.count)
-        for slot in slots { included[slot] = true }
-        var sums = [TrendSums](repeating: TrendSums(), count: included.count * maximum)
+        let slots = TechniqueGroup.primaryGroups.indices
+        var sums = [TrendSums](repeating: TrendSums(), count: slots.count * maximum)
         sums.withUnsafeMutableBufferPointer { sums in
-            for course in data.courses where included[Int(course.group)] {
+            for (course, outcome) in zip(data.courses, data.outcomes) {
                 let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
-                for row in Int(course.firstRow)..<Int(course.endRow) {
+                for row in Int(outcome.firstRow)..<Int(outcome.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     sums[first + number].add(
@@ -167,9 +171,9 @@ extension OutcomeAnalysis {
         }
         var residuals = sums.indices.map { TrendResiduals(sums[$0], number: $0 % maximum + 1) }
         residuals.withUnsafeMutableBufferPointer { residuals in
-            for course in data.courses where included[Int(course.group)] {
+            for (course, outcome) in zip(data.courses, data.outcomes) {
                 let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
-                for row in Int(course.firstRow)..<Int(course.endRow) {
+                for row in Int(outcome.firstRow)..<Int(outcome.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     residuals[first + number].add(
@@ -227,19 +231,17 @@ extension OutcomeAnalysis {
 private struct CourseSums {
     var count = 0
     var responders = 0
-    var baseline = CompensatedSum()
-    var latest = CompensatedSum()
-    var change = CompensatedSum()
-    var percent = CompensatedSum()
+    /// Lane 0: baseline pain; lane 1: latest pain.
+    var baselineAndLatest = CompensatedPair()
+    /// Lane 0: change; lane 1: pct_change.
+    var changeAndPercent = CompensatedPair()
 
     @inline(__always)
-    mutating func add(_ course: AnalysableCourse, percent share: Double) {
+    mutating func add(_ course: AnalysableCourse, _ outcome: CourseOutcome, percent share: Double) {
         count += 1
         responders += course.isResponder ? 1 : 0
-        baseline.add(course.baseline)
-        latest.add(course.latest)
-        change.add(course.change)
-        percent.add(share)
+        baselineAndLatest.add(SIMD2(course.baseline, outcome.latest))
+        changeAndPercent.add(SIMD2(course.change, share))
     }
 }
 
@@ -253,16 +255,17 @@ private struct CourseResiduals {
 
     init(_ sums: CourseSums) {
         let count = max(1, sums.count)
-        baseline = Residuals(firstMean: SampleMoments.firstMean(sum: sums.baseline, count: count))
-        latest = Residuals(firstMean: SampleMoments.firstMean(sum: sums.latest, count: count))
-        change = Residuals(firstMean: SampleMoments.firstMean(sum: sums.change, count: count))
-        percent = Residuals(firstMean: SampleMoments.firstMean(sum: sums.percent, count: count))
+        let (first, second) = (sums.baselineAndLatest.value, sums.changeAndPercent.value)
+        baseline = Residuals(firstMean: SampleMoments.firstMean(total: first[0], count: count))
+        latest = Residuals(firstMean: SampleMoments.firstMean(total: first[1], count: count))
+        change = Residuals(firstMean: SampleMoments.firstMean(total: second[0], count: count))
+        percent = Residuals(firstMean: SampleMoments.firstMean(total: second[1], count: count))
     }
 
     @inline(__always)
-    mutating func add(_ course: AnalysableCourse, percent share: Double) {
+    mutating func add(_ course: AnalysableCourse, _ outcome: CourseOutcome, percent share: Double) {
         baseline.addResidual(course.baseline)
-        latest.addResidual(course.latest)
+        latest.addResidual(outcome.latest)
         change.add(course.change)
         percent.addResidual(share)
     }
@@ -317,18 +320,21 @@ private struct MedicationSums {
     var count = 0
     var third = 0
     var stopped = 0
-    var baseline = CompensatedSum()
-    var latest = CompensatedSum()
+    /// Lane 0: doses at session 1; lane 1: latest doses.
+    var baselineAndLatest = CompensatedPair()
     var reduction = CompensatedSum()
 
+    /// Adds `outcome` if it has a medication outcome, without a branch.
     @inline(__always)
-    mutating func add(baseline first: Double, latest last: Double) {
-        count += 1
-        baseline.add(first)
-        latest.add(last)
-        reduction.add((first - last) / first * 100)
-        if 3 * (first - last) >= first { third += 1 }
-        if last == 0 { stopped += 1 }
+    mutating func add(_ outcome: CourseOutcome) {
+        let (first, last, included) = (
+            outcome.baselineDoses, outcome.latestDoses, outcome.hasMedicationOutcome
+        )
+        count += included ? 1 : 0
+        baselineAndLatest.add(SIMD2(first, last), if: included)
+        reduction.add((first - last) / first * 100, if: included)
+        third += included && 3 * (first - last) >= first ? 1 : 0
+        stopped += included && last == 0 ? 1 : 0
     }
 }
 
@@ -340,15 +346,20 @@ private struct MedicationResiduals {
 
     init(_ sums: MedicationSums) {
         let count = max(1, sums.count)
-        baseline = Residuals(firstMean: SampleMoments.firstMean(sum: sums.baseline, count: count))
-        latest = Residuals(firstMean: SampleMoments.firstMean(sum: sums.latest, count: count))
+        let totals = sums.baselineAndLatest.value
+        baseline = Residuals(firstMean: SampleMoments.firstMean(total: totals[0], count: count))
+        latest = Residuals(firstMean: SampleMoments.firstMean(total: totals[1], count: count))
         reduction = Residuals(firstMean: SampleMoments.firstMean(sum: sums.reduction, count: count))
     }
 
+    /// Adds `outcome` if it has a medication outcome, without a branch.
     @inline(__always)
-    mutating func add(baseline first: Double, latest last: Double) {
-        baseline.addResidual(first)
-        latest.addResidual(last)
-        reduction.addResidual((first - last) / first * 100)
+    mutating func add(_ outcome: CourseOutcome) {
+        let (first, last, included) = (
+            outcome.baselineDoses, outcome.latestDoses, outcome.hasMedicationOutcome
+        )
+        baseline.addResidual(first, if: included)
+        latest.addResidual(last, if: included)
+        reduction.addResidual((first - last) / first * 100, if: included)
     }
 }
