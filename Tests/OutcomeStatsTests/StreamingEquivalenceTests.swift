@@ -43,7 +43,9 @@ struct StreamingEquivalenceTests {
                 switch trial % 4 {
                 case 0: Double(Int.random(in: 0...20, using: &generator)) / 2
                 case 1: Double.random(in: -1...1, using: &generator) * 1e-8 + 7
-                case 2: Double.random(in: -1...1, using: &generator) * Self.pow2(Int.random(in: -60...60, using: &generator))
+                case 2:
+                    Double.random(in: -1...1, using: &generator)
+                        * Self.pow2(Int.random(in: -60...60, using: &generator))
                 default: [1e16, 1, -1e16, 0.1, -0.0, 3e-300][Int.random(in: 0..<6, using: &generator)]
                 }
             }
@@ -89,7 +91,8 @@ struct StreamingEquivalenceTests {
             let y2 = x2.map { response($0, false) }
             let general = AdjustedDifference(
                 response: y1 + y2,
-                group: Array(repeating: true, count: firstCount) + Array(repeating: false, count: secondCount),
+                group: Array(repeating: true, count: firstCount)
+                    + Array(repeating: false, count: secondCount),
                 covariate: x1 + x2, confidence: 0.9)
             let streamed = AdjustedDifference(
                 first: AdjustedDifference.Segment(response: y1[...], covariate: x1[...]),
@@ -133,7 +136,8 @@ struct StreamingEquivalenceTests {
     @Test func momentsFromTwoPassesMatchTheGeneralForm() {
         var generator = Generator(state: 4)
         for count in [0, 1, 2, 3, 10, 257] {
-            let values = (0..<count).map { _ in Double(Int.random(in: 0...100, using: &generator)) / 10 + 1e3 }
+            let values = (0..<count).map { _ in Double(Int.random(in: 0...100, using: &generator)) / 10 + 1e3
+            }
             var sum = CompensatedSum()
             for value in values { sum.add(value) }
             var residuals = Residuals(firstMean: SampleMoments.firstMean(sum: sum, count: max(1, count)))
@@ -143,6 +147,35 @@ struct StreamingEquivalenceTests {
             #expect(streamed.count == general.count)
             #expect(streamed.mean.bitPattern == general.mean.bitPattern)
             #expect(streamed.sumOfSquares.bitPattern == general.sumOfSquares.bitPattern)
+        }
+    }
+}
+
+extension StreamingEquivalenceTests {
+    @Test func adjustedDifferencesAgainstOneSecondGroupMatchTheGeneralFits() {
+        var generator = Generator(state: 5)
+        for trial in 0..<200 {
+            let secondCount = [1, 2, 7, 30, 200][trial % 5]
+            let x2 = (0..<secondCount).map { _ in Double(Int.random(in: 1...20, using: &generator)) / 2 }
+            let y2 = x2.map { _ in Double(Int.random(in: -20...20, using: &generator)) / 2 }
+            let firsts = (0..<Int.random(in: 1...8, using: &generator)).map { _ -> ([Double], [Double]) in
+                let count = [1, 3, 4, 5, 6, 11, 40, 150][Int.random(in: 0..<8, using: &generator)]
+                let constant = Int.random(in: 0..<10, using: &generator) == 0
+                let x = (0..<count).map { _ in
+                    constant ? 6.5 : Double(Int.random(in: 1...20, using: &generator)) / 2
+                }
+                return (x.map { _ in Double(Int.random(in: -20...20, using: &generator)) / 2 }, x)
+            }
+            let fits = AdjustedDifference.fits(
+                firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
+                second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
+            for (index, (y1, x1)) in firsts.enumerated() {
+                let general = AdjustedDifference(
+                    response: y1 + y2,
+                    group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
+                    covariate: x1 + x2)
+                #expect(fits[index] == general, "trial \(trial), first group \(index)")
+            }
         }
     }
 }

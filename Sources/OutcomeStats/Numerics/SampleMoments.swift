@@ -42,20 +42,26 @@ struct SampleMoments {
         }
         let n = Double(count)
         mean = Self.mean(count: count, firstMean: firstMean, residuals: residuals)
-        let squares = residuals.squares.value
-        let residualSum = residuals.residuals.value
+        let squares = residuals.squares
+        let residualSum = residuals.residuals
         sumOfSquares = count < 2 ? 0 : max(0, squares - residualSum * residualSum / n)
     }
 
     /// The mean of the first pass, which the second pass centres on.
     @inline(__always)
-    static func firstMean(sum: CompensatedSum, count: Int) -> Double { sum.value / Double(count) }
+    static func firstMean(sum: CompensatedSum, count: Int) -> Double {
+        firstMean(total: sum.value, count: count)
+    }
+
+    /// The first mean from the value of a compensated sum (a lane of a ``CompensatedPair``).
+    @inline(__always)
+    static func firstMean(total: Double, count: Int) -> Double { total / Double(count) }
 
     /// The corrected mean alone, for callers that need no variance (their `residuals` may skip
     /// the squares with ``Residuals/addResidual(_:)``); NaN when `count == 0`.
     @inline(__always)
     static func mean(count: Int, firstMean: Double, residuals: Residuals) -> Double {
-        count > 0 ? firstMean + residuals.residuals.value / Double(count) : .nan
+        count > 0 ? firstMean + residuals.residuals / Double(count) : .nan
     }
 
     /// The unbiased sample variance (divisor n - 1); NaN when `count < 2`.
@@ -63,37 +69,40 @@ struct SampleMoments {
 }
 
 /// The second pass of ``SampleMoments``: compensated sums of the residuals about the first
-/// mean and of their squares.
+/// mean and of their squares, run side by side in the two lanes of one ``CompensatedPair``.
 struct Residuals {
     let firstMean: Double
-    var residuals = CompensatedSum()
-    var squares = CompensatedSum()
+    /// Lane 0: Σ residual; lane 1: Σ residual².
+    private var sums = CompensatedPair()
 
     init(firstMean: Double) { self.firstMean = firstMean }
+
+    /// Σ residual, compensated.
+    var residuals: Double { sums.value[0] }
+    /// Σ residual², compensated.
+    var squares: Double { sums.value[1] }
 
     @inline(__always)
     mutating func add(_ value: Double) {
         let residual = value - firstMean
-        residuals.add(residual)
-        squares.add(residual * residual)
+        sums.add(SIMD2(residual, residual * residual))
     }
 
     /// Adds `value` when `included`, without a branch (``CompensatedSum/add(_:if:)``).
     @inline(__always)
     mutating func add(_ value: Double, if included: Bool) {
         let residual = value - firstMean
-        residuals.add(residual, if: included)
-        squares.add(residual * residual, if: included)
+        sums.add(SIMD2(residual, residual * residual), if: included)
     }
 
     /// Adds the residual only: enough for ``SampleMoments/mean(count:firstMean:residuals:)``.
     @inline(__always)
-    mutating func addResidual(_ value: Double) { residuals.add(value - firstMean) }
+    mutating func addResidual(_ value: Double) { sums.add(SIMD2(value - firstMean, 0)) }
 
     /// Adds the residual only, when `included`, without a branch.
     @inline(__always)
     mutating func addResidual(_ value: Double, if included: Bool) {
-        residuals.add(value - firstMean, if: included)
+        sums.add(SIMD2(value - firstMean, 0), if: included)
     }
 }
 
@@ -130,4 +139,28 @@ struct CompensatedSum {
     }
 
     var value: Double { sum + compensation }
+}
+
+/// Two ``CompensatedSum``s in the lanes of SIMD2 vectors: the same operations, lane by lane
+/// (each lane is IEEE arithmetic on its own), in half the instructions.
+struct CompensatedPair {
+    private var sum = SIMD2<Double>(repeating: 0)
+    private var compensation = SIMD2<Double>(repeating: 0)
+
+    @inline(__always)
+    mutating func add(_ value: SIMD2<Double>) {
+        let total = sum + value
+        let valuePart = total - sum
+        let sumPart = total - valuePart
+        compensation += (sum - sumPart) + (value - valuePart)
+        sum = total
+    }
+
+    /// Adds `value` when `included`, else +0 in both lanes (``CompensatedSum/add(_:if:)``).
+    @inline(__always)
+    mutating func add(_ value: SIMD2<Double>, if included: Bool) {
+        add(value.replacing(with: 0, where: SIMDMask(repeating: !included)))
+    }
+
+    var value: SIMD2<Double> { sum + compensation }
 }

@@ -62,3 +62,29 @@ public enum AgeBand: String, CaseIterable, Sendable, Comparable {
         }
     }
 }
+
+extension Chronicity {
+    /// The position in `allCases` (report order).
+    var index: Int {
+        switch self {
+        case .acute: 0
+        case .subacute: 1
+        case .chronic: 2
+        case .unknown: 3
+        }
+    }
+}
+
+extension AgeBand {
+    /// The position in `allCases` (report order).
+    var index: Int {
+        switch self {
+        case .under30: 0
+        case .from30to44: 1
+        case .from45to59: 2
+        case .from60to74: 3
+        case .from75: 4
+        case .unknown: 5
+        }
+    }
+}

@@ -43,119 +43,30 @@ public struct Courses: Sendable {
     public var count: Int { firstRow.count }
 
     /// Summarises every course of `table` under `settings`.
-    ///
-    /// Column by column, each filled on all cores in chunks of courses.
     public init(_ table: SessionTable, settings: AnalysisSettings) {
-        let firstRow = Self.firstRows(table)
-        let count = firstRow.count
-        let rows = Int32(table.count)
-        self.firstRow = firstRow
-        let endRow = Parallel.column(count: count) { courses, column in
-            for course in courses { column[course] = course + 1 < count ? firstRow[course + 1] : rows }
-        }
-        self.endRow = endRow
-        // Read one value at each course's first or last row.
-        func atFirstRow<Element>(_ value: @Sendable @escaping (Int) -> Element) -> [Element] {
-            Parallel.column(count: count) { courses, column in
-                for course in courses { column[course] = value(Int(firstRow[course])) }
-            }
-        }
-        func atLastRow<Element>(_ value: @Sendable @escaping (Int) -> Element) -> [Element] {
-            Parallel.column(count: count) { courses, column in
-                for course in courses { column[course] = value(Int(endRow[course]) - 1) }
-            }
-        }
-        clinic = atFirstRow { table.clinic[$0] }
-        cause = atFirstRow { table.cause[$0] }
-        sex = atFirstRow { table.sex[$0] }
-        let cutoffs = settings.chronicityCutoffs
-        chronicity = atFirstRow { Chronicity(weeks: table.symptomOnsetWeeks[$0], cutoffs: cutoffs) }
-        ageBand = atFirstRow { row in
-            let age = table.age[row]
-            return AgeBand(age: age == SessionTable.missingAge ? nil : Int(age))
-        }
-        latest = atLastRow { table.painPre[$0] }
-        lastSession = atLastRow { table.sessionNumber[$0] }
-        // Pain before session 1 of complete courses.
-        let baseline = atFirstRow { row in table.sessionNumber[row] == 1 ? table.painPre[row] : .nan }
-        self.baseline = baseline
-        let status = Parallel.column(count: count) { (courses, column: UnsafeMutablePointer<CourseStatus>) in
-            for course in courses {
-                let start = Int(firstRow[course])
-                let sessions = Int(endRow[course]) - start
-                column[course] =
-                    table.sessionNumber[start] != 1
-                    ? .incomplete
-                    : baseline[course] == 0 ? .noBaselinePain : sessions < 2 ? .singleSession : .analysable
-            }
-        }
-        self.status = status
-        primary = Parallel.column(count: count) { courses, column in
-            for course in courses {
-                column[course] = Self.majority(table.technique, Int(firstRow[course])..<Int(endRow[course]))
-            }
-        }
         let remaining = 1 - settings.responderThreshold / 100
-        responseSession = Parallel.column(count: count) { courses, column in
-            for course in courses {
-                var response: Int32 = 0
-                if status[course] == .analysable {
-                    let threshold = remaining * baseline[course]
-                    for row in Int(firstRow[course] + 1)..<Int(endRow[course])
-                    where table.painPre[row] <= threshold {
-                        response = table.sessionNumber[row]
-                        break
-                    }
-                }
-                column[course] = response
-            }
+        var start = 0
+        while start < table.count {
+            let end = CourseSummary.end(of: start, table)
+            let summary = CourseSummary(table, rows: start..<end, remaining: remaining)
+            firstRow.append(Int32(start))
+            endRow.append(Int32(end))
+            clinic.append(table.clinic[start])
+            primary.append(summary.primary)
+            baseline.append(summary.baseline)
+            latest.append(summary.latest)
+            lastSession.append(summary.lastSession)
+            status.append(summary.status)
+            responseSession.append(summary.responseSession)
+            cause.append(table.cause[start])
+            chronicity.append(
+                Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: settings.chronicityCutoffs))
+            ageBand.append(AgeBand(table.age[start]))
+            sex.append(table.sex[start])
+            baselineDoses.append(summary.baselineDoses)
+            latestDoses.append(summary.latestDoses)
+            start = end
         }
-        baselineDoses = atFirstRow { row in table.sessionNumber[row] == 1 ? table.medDosesPerDay[row] : .nan }
-        latestDoses = Parallel.column(count: count) { courses, column in
-            for course in courses {
-                let start = Int(firstRow[course])
-                var lastDoses = Double.nan
-                if table.sessionNumber[start] == 1 {
-                    for row in stride(from: Int(endRow[course]) - 1, to: start, by: -1)
-                    where !table.medDosesPerDay[row].isNaN {
-                        lastDoses = table.medDosesPerDay[row]
-                        break
-                    }
-                }
-                column[course] = lastDoses
-            }
-        }
-    }
-
-    /// The first row of every course: the rows where the course number changes.
-    private static func firstRows(_ table: SessionTable) -> [Int32] {
-        let chunks = Parallel.chunks(table.count)
-        let parts = Parallel.map(count: chunks.count) { chunk in
-            var starts: [Int32] = []
-            let course = table.course
-            for row in chunks[chunk] where row == 0 || course[row] != course[row - 1] {
-                starts.append(Int32(row))
-            }
-            return starts
-        }
-        return Array(parts.joined())
-    }
-
-    /// The technique of more than half of `rows`, if any (Boyer–Moore majority vote).
-    private static func majority(_ technique: [Technique], _ rows: Range<Int>) -> Technique? {
-        var candidate = technique[rows.lowerBound]
-        var votes = 0
-        for row in rows {
-            if votes == 0 {
-                candidate = technique[row]
-                votes = 1
-            } else {
-                votes += technique[row] == candidate ? 1 : -1
-            }
-        }
-        var count = 0
-        for row in rows where technique[row] == candidate { count += 1 }
-        return count * 2 > rows.count ? candidate : nil
     }
 
     /// Baseline minus latest pain (positive = improvement).
@@ -176,4 +87,92 @@ public struct Courses: Sendable {
     /// The course's primary technique as a row label.
     @inline(__always)
     public func group(_ course: Int) -> TechniqueGroup { primary[course].map { .technique($0) } ?? .mixed }
+}
+
+/// What METRICS.md §2 says of one course, from its rows of the session table: the one place
+/// the course rules are written down, for ``Courses`` and for the analysis.
+struct CourseSummary {
+    var status: CourseStatus
+    /// The technique of more than half of the sessions, or nil (`mixed`).
+    var primary: Technique?
+    /// Pain before session 1 (complete courses), else NaN.
+    var baseline: Double
+    /// Pain before the last session.
+    var latest: Double
+    var lastSession: Int32
+    /// The first session k ≥ 2 with pain at or below the response threshold; 0 when censored
+    /// (and for courses that are not analysable).
+    var responseSession: Int32
+    /// Medication at session 1 and at the last later session that has a value; NaN when absent.
+    var baselineDoses: Double
+    var latestDoses: Double
+
+    /// - Parameter remaining: the share of baseline pain a responder is left with, 1 - threshold / 100.
+    @inline(__always)
+    init(_ table: SessionTable, rows: Range<Int>, remaining: Double) {
+        let (start, end) = (rows.lowerBound, rows.upperBound)
+        status = Self.status(table, rows: rows)
+        primary = Self.majority(table.technique, rows)
+        let complete = status != .incomplete
+        baseline = complete ? table.painPre[start] : .nan
+        latest = table.painPre[end - 1]
+        lastSession = table.sessionNumber[end - 1]
+        responseSession = 0
+        if status == .analysable {
+            let threshold = remaining * baseline
+            for row in (start + 1)..<end where table.painPre[row] <= threshold {
+                responseSession = table.sessionNumber[row]
+                break
+            }
+        }
+        baselineDoses = complete ? table.medDosesPerDay[start] : .nan
+        latestDoses = .nan
+        if complete {
+            for row in stride(from: end - 1, to: start, by: -1) where !table.medDosesPerDay[row].isNaN {
+                latestDoses = table.medDosesPerDay[row]
+                break
+            }
+        }
+    }
+
+    /// True when the course enters medication figures (``Courses/hasMedicationOutcome(_:)``).
+    var hasMedicationOutcome: Bool { status == .analysable && baselineDoses > 0 && !latestDoses.isNaN }
+
+    /// One past the last row of the course that starts at row `start`.
+    @inline(__always)
+    static func end(of start: Int, _ table: SessionTable) -> Int {
+        var end = start + 1
+        while end < table.count && table.course[end] == table.course[start] { end += 1 }
+        return end
+    }
+
+    /// The status of the course at `rows`, in the order the exclusions apply.
+    @inline(__always)
+    static func status(_ table: SessionTable, rows: Range<Int>) -> CourseStatus {
+        guard table.sessionNumber[rows.lowerBound] == 1 else { return .incomplete }
+        if table.painPre[rows.lowerBound] == 0 { return .noBaselinePain }
+        return rows.count < 2 ? .singleSession : .analysable
+    }
+
+    /// The technique of more than half of `rows`, if any (Boyer–Moore majority vote).
+    private static func majority(_ technique: [Technique], _ rows: Range<Int>) -> Technique? {
+        var candidate = technique[rows.lowerBound]
+        var votes = 0
+        for row in rows {
+            if votes == 0 {
+                candidate = technique[row]
+                votes = 1
+            } else {
+                votes += technique[row] == candidate ? 1 : -1
+            }
+        }
+        var count = 0
+        for row in rows where technique[row] == candidate { count += 1 }
+        return count * 2 > rows.count ? candidate : nil
+    }
+}
+
+extension AgeBand {
+    /// The band of an age column value (``SessionTable/missingAge`` when unknown).
+    init(_ age: UInt8) { self.init(age: age == SessionTable.missingAge ? nil : Int(age)) }
 }

@@ -8,81 +8,87 @@ extension OutcomeAnalysis {
     /// course order within each cell, and their change and baseline gathered so that every cell
     /// is a contiguous run.
     func cohortComparisons(_ dimension: CohortDimension, _ data: AnalysableCourses) -> [CohortComparison] {
-        let (cohortOf, labels) = cohorts(dimension, data)
-        let groupCount = TechniqueGroup.primaryGroups.count
-        var starts = [Int](repeating: 0, count: labels.count * groupCount + 1)
-        var responders = [Int](repeating: 0, count: labels.count * groupCount)
-        let threshold = settings.responderThreshold
-        for position in 0..<data.count {
-            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
-            starts[cell + 1] += 1
-            if data.percentChange(position) >= threshold { responders[cell] += 1 }
-        }
-        for cell in responders.indices { starts[cell + 1] += starts[cell] }
-        var next = starts
-        var change = [Double](repeating: 0, count: data.count)
-        var baseline = [Double](repeating: 0, count: data.count)
-        for position in 0..<data.count {
-            let cell = Int(cohortOf[position]) * groupCount + Int(data.group[position])
-            change[next[cell]] = data.change[position]
-            baseline[next[cell]] = data.baseline[position]
-            next[cell] += 1
-        }
-
-        var rows: [CohortComparison] = []
-        for (cohort, label) in labels.enumerated() {
-            let first = cohort * groupCount
-            rows += comparisons(
-                dimension, label, cells: (first..<first + groupCount).map { starts[$0]..<starts[$0 + 1] },
-                responders: Array(responders[first..<first + groupCount]), change: change, baseline: baseline)
-        }
-        return rows
-    }
-
-    /// The cohort of each analysable course as an index into the labels of the cohorts that
-    /// hold analysable courses, in report order.
-    private func cohorts(_ dimension: CohortDimension, _ data: AnalysableCourses) -> (
-        cohortOf: [UInt32], labels: [String]
-    ) {
-        let courses = data.courses
-        func keyed(_ key: (Int) -> Int, labels: [String], order: (([Int]) -> [Int])? = nil) -> (
-            [UInt32], [String]
-        ) {
-            var keys = [Int](repeating: 0, count: data.count)
-            var present = [Bool](repeating: false, count: labels.count)
-            for position in 0..<data.count {
-                let value = key(Int(data.course[position]))
-                keys[position] = value
-                present[value] = true
-            }
-            let presentKeys = labels.indices.filter { present[$0] }
-            let ordered = order?(presentKeys) ?? presentKeys
-            var compact = [UInt32](repeating: 0, count: labels.count)
-            for (index, value) in ordered.enumerated() { compact[value] = UInt32(index) }
-            return (keys.map { compact[$0] }, ordered.map { labels[$0] })
-        }
+        // Cohorts by raw key (an enum's position in `allCases`, a clinic id), then the present
+        // ones in report order.
+        let labels: [String]
         switch dimension {
-        case .all:
-            return ([UInt32](repeating: 0, count: data.count), data.count == 0 ? [] : ["all"])
-        case .cause:
-            return keyed({ Int(courses.cause[$0].rawValue) }, labels: Cause.allCases.map(\.name))
-        case .chronicity:
-            let cases = Chronicity.allCases
-            return keyed({ cases.firstIndex(of: courses.chronicity[$0])! }, labels: cases.map(\.rawValue))
-        case .ageBand:
-            let cases = AgeBand.allCases
-            return keyed({ cases.firstIndex(of: courses.ageBand[$0])! }, labels: cases.map(\.rawValue))
-        case .sex:
-            return keyed({ Int(courses.sex[$0].rawValue) }, labels: Sex.allCases.map(\.name))
-        case .clinic:
-            let ids = data.course.reduce(0) { max($0, Int(courses.clinic[Int($1)]) + 1) }
-            return keyed({ Int(courses.clinic[$0]) }, labels: (0..<ids).map { clinicNames[$0] }) { present in
-                present.sorted { a, b in
-                    let (na, nb) = (clinicNames[a], clinicNames[b])
-                    return na != nb ? na < nb : a < b
+        case .all: labels = ["all"]
+        case .cause: labels = Cause.allCases.map(\.name)
+        case .chronicity: labels = Chronicity.allCases.map(\.rawValue)
+        case .ageBand: labels = AgeBand.allCases.map(\.rawValue)
+        case .sex: labels = Sex.allCases.map(\.name)
+        case .clinic: labels = (0..<data.clinicCount).map { clinicNames[$0] }
+        }
+        @inline(__always) func key(_ course: AnalysableCourse) -> Int {
+            switch dimension {
+            case .all: 0
+            case .cause: Int(course.cause.rawValue)
+            case .chronicity: course.chronicity.index
+            case .ageBand: course.ageBand.index
+            case .sex: Int(course.sex.rawValue)
+            case .clinic: Int(course.clinic)
+            }
+        }
+        let groupCount = TechniqueGroup.primaryGroups.count
+
+        // First pass: courses and responders by cell (raw cohort, then primary group).
+        var counts = [Int](repeating: 0, count: labels.count * groupCount)
+        var responders = counts
+        data.courses.withUnsafeBufferPointer { courses in
+            counts.withUnsafeMutableBufferPointer { counts in
+                responders.withUnsafeMutableBufferPointer { responders in
+                    for course in courses {
+                        let cell = key(course) * groupCount + Int(course.group)
+                        counts[cell] += 1
+                        responders[cell] += course.isResponder ? 1 : 0
+                    }
                 }
             }
         }
+        var present = labels.indices.filter { cohort in
+            (0..<groupCount).contains { counts[cohort * groupCount + $0] > 0 }
+        }
+        if dimension == .clinic {
+            present.sort { a, b in labels[a] != labels[b] ? labels[a] < labels[b] : a < b }
+        }
+        // Where each cell starts in report order, by raw cell.
+        var starts = [Int](repeating: 0, count: counts.count)
+        var total = 0
+        for cohort in present {
+            for cell in cohort * groupCount..<(cohort + 1) * groupCount {
+                starts[cell] = total
+                total += counts[cell]
+            }
+        }
+
+        // Second pass: change and baseline gathered cell by cell, in course order within a cell.
+        var change = [Double](repeating: 0, count: data.count)
+        var baseline = [Double](repeating: 0, count: data.count)
+        var next = starts
+        data.courses.withUnsafeBufferPointer { courses in
+            change.withUnsafeMutableBufferPointer { change in
+                baseline.withUnsafeMutableBufferPointer { baseline in
+                    next.withUnsafeMutableBufferPointer { next in
+                        for course in courses {
+                            let cell = key(course) * groupCount + Int(course.group)
+                            change[next[cell]] = course.change
+                            baseline[next[cell]] = course.baseline
+                            next[cell] += 1
+                        }
+                    }
+                }
+            }
+        }
+
+        var rows: [CohortComparison] = []
+        for cohort in present {
+            let first = cohort * groupCount
+            rows += comparisons(
+                dimension, labels[cohort],
+                cells: (first..<first + groupCount).map { starts[$0]..<starts[$0] + counts[$0] },
+                responders: Array(responders[first..<first + groupCount]), change: change, baseline: baseline)
+        }
+        return rows
     }
 
     /// The rows of one cohort. `cells[slot]` is the run of the primary group at `slot` of
@@ -98,7 +104,6 @@ extension OutcomeAnalysis {
         let referenceCell = referenceSlot.map { cells[$0] } ?? 0..<0
         let referenceUsable = !referenceCell.isEmpty && !settings.suppresses(referenceCell.count)
         let referenceMoments = SampleMoments(change[referenceCell])
-        var referenceSegment: AdjustedDifference.Segment?
 
         var rows: [CohortComparison] = []
         for slot in groups.indices where !cells[slot].isEmpty {
@@ -114,21 +119,22 @@ extension OutcomeAnalysis {
             if compared && referenceUsable && !row.suppressed {
                 row.welch = WelchTest(moments, referenceMoments, confidence: settings.confidence)
             }
-            // A comparison is all or nothing: without Welch's test (a cell of one course, or
-            // no variance at all) the baseline-adjusted difference is not reported either.
-            if row.welch != nil {
-                let second =
-                    referenceSegment
-                    ?? AdjustedDifference.Segment(
-                        response: change[referenceCell], covariate: baseline[referenceCell])
-                referenceSegment = second
-                row.adjusted = AdjustedDifference(
-                    first: AdjustedDifference.Segment(response: change[cell], covariate: baseline[cell]),
-                    second: second, confidence: settings.confidence)
-            }
             rows.append(row)
         }
+        // A comparison is all or nothing: without Welch's test (a cell of one course, or no
+        // variance at all) the baseline-adjusted difference is not reported either.
         let tested = rows.indices.filter { rows[$0].welch != nil }
+        if !tested.isEmpty {
+            let fits = AdjustedDifference.fits(
+                firsts: tested.map { row in
+                    let cell = cells[groups.firstIndex(of: rows[row].group)!]
+                    return AdjustedDifference.Segment(response: change[cell], covariate: baseline[cell])
+                },
+                second: AdjustedDifference.Segment(
+                    response: change[referenceCell], covariate: baseline[referenceCell]),
+                confidence: settings.confidence)
+            for (row, fit) in zip(tested, fits) { rows[row].adjusted = fit }
+        }
         let adjusted = HolmAdjustment.adjust(tested.map { rows[$0].welch!.pValue })
         for (index, row) in tested.enumerated() { rows[row].holmPValue = adjusted[index] }
         return rows

@@ -27,53 +27,43 @@ extension OutcomeAnalysis {
     /// Every mean is the two-pass ``SampleMoments`` over a group's courses in course order, run
     /// as two streaming passes over all analysable courses that keep one running sum per group.
     func courseFigures(_ data: AnalysableCourses) -> (groups: [GroupFigures?], all: GroupFigures) {
-        let courses = data.courses
         let slots = TechniqueGroup.primaryGroups.count
         let all = slots
         let countsByTime = data.latestTime <= Self.longestCountedTime
         let times = countsByTime ? data.latestTime + 1 : 0
-        let threshold = settings.responderThreshold
 
-        // First pass: sums and counts, per group and for all courses (the last slot).
+        // First pass: sums and counts, per group and for all courses (the last slot). Branches
+        // on whether a course responded or has a medication outcome would be mispredicted
+        // about half the time, so neither is a branch.
         var sums = [CourseSums](repeating: CourseSums(), count: slots + 1)
         var medication = [MedicationSums](repeating: MedicationSums(), count: slots + 1)
         var passing = [Int](repeating: 0, count: slots * 101)
-        var events = [Int](repeating: 0, count: slots * times)
-        var censored = events
-        sums.withUnsafeMutableBufferPointer { sums in
-            medication.withUnsafeMutableBufferPointer { medication in
-                passing.withUnsafeMutableBufferPointer { passing in
-                    events.withUnsafeMutableBufferPointer { events in
-                        censored.withUnsafeMutableBufferPointer { censored in
-                            for position in 0..<data.count {
-                                let slot = Int(data.group[position])
-                                let course = Int(data.course[position])
-                                let (baseline, latest) = (data.baseline[position], courses.latest[course])
-                                let (change, percent) = (data.change[position], data.percentChange(position))
-                                sums[slot].add(
-                                    baseline: baseline, latest: latest, change: change, percent: percent)
-                                sums[all].add(
-                                    baseline: baseline, latest: latest, change: change, percent: percent)
-                                if percent >= threshold { sums[slot].responders += 1 }
-                                // The highest threshold t of 0…100 with pct_change ≥ t (none below 0
-                                // or for NaN).
-                                if percent >= 0 {
-                                    passing[slot * 101 + Int(min(percent, 100).rounded(.down))] += 1
-                                }
-                                if countsByTime {
-                                    let time = slot * times + Int(courses.time(course))
-                                    if courses.responseSession[course] > 0 {
-                                        events[time] += 1
-                                    } else {
-                                        censored[time] += 1
+        // Courses by group and time, events then censorings.
+        var byTime = [Int](repeating: 0, count: slots * times * 2)
+        data.courses.withUnsafeBufferPointer { courses in
+            data.outcomes.withUnsafeBufferPointer { outcomes in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    medication.withUnsafeMutableBufferPointer { medication in
+                        passing.withUnsafeMutableBufferPointer { passing in
+                            byTime.withUnsafeMutableBufferPointer { byTime in
+                                for index in courses.indices {
+                                    let (course, outcome) = (courses[index], outcomes[index])
+                                    let slot = Int(course.group)
+                                    let percent = course.percentChange
+                                    sums[slot].add(course, outcome, percent: percent)
+                                    sums[all].add(course, outcome, percent: percent)
+                                    // The highest threshold t of 0…100 with pct_change ≥ t (none
+                                    // below 0 or for NaN).
+                                    if percent >= 0 {
+                                        passing[slot * 101 + Int(min(percent, 100).rounded(.down))] += 1
                                     }
-                                }
-                                if courses.hasMedicationOutcome(course) {
-                                    let (first, last) = (
-                                        courses.baselineDoses[course], courses.latestDoses[course]
-                                    )
-                                    medication[slot].add(baseline: first, latest: last)
-                                    medication[all].add(baseline: first, latest: last)
+                                    if countsByTime {
+                                        byTime[
+                                            (slot * times + Int(outcome.time)) * 2
+                                                + (outcome.responded ? 0 : 1)] += 1
+                                    }
+                                    medication[slot].add(outcome)
+                                    medication[all].add(outcome)
                                 }
                             }
                         }
@@ -85,19 +75,19 @@ extension OutcomeAnalysis {
         // Second pass: residuals about the first means.
         var residuals = sums.map(CourseResiduals.init)
         var medicationResiduals = medication.map(MedicationResiduals.init)
-        residuals.withUnsafeMutableBufferPointer { residuals in
-            medicationResiduals.withUnsafeMutableBufferPointer { medicationResiduals in
-                for position in 0..<data.count {
-                    let slot = Int(data.group[position])
-                    let course = Int(data.course[position])
-                    let (baseline, latest) = (data.baseline[position], courses.latest[course])
-                    let (change, percent) = (data.change[position], data.percentChange(position))
-                    residuals[slot].add(baseline: baseline, latest: latest, change: change, percent: percent)
-                    residuals[all].add(baseline: baseline, latest: latest, change: change, percent: percent)
-                    if courses.hasMedicationOutcome(course) {
-                        let (first, last) = (courses.baselineDoses[course], courses.latestDoses[course])
-                        medicationResiduals[slot].add(baseline: first, latest: last)
-                        medicationResiduals[all].add(baseline: first, latest: last)
+        data.courses.withUnsafeBufferPointer { courses in
+            data.outcomes.withUnsafeBufferPointer { outcomes in
+                residuals.withUnsafeMutableBufferPointer { residuals in
+                    medicationResiduals.withUnsafeMutableBufferPointer { medicationResiduals in
+                        for index in courses.indices {
+                            let (course, outcome) = (courses[index], outcomes[index])
+                            let slot = Int(course.group)
+                            let percent = course.percentChange
+                            residuals[slot].add(course, outcome, percent: percent)
+                            residuals[all].add(course, outcome, percent: percent)
+                            medicationResiduals[slot].add(outcome)
+                            medicationResiduals[all].add(outcome)
+                        }
                     }
                 }
             }
@@ -140,40 +130,38 @@ extension OutcomeAnalysis {
                 var censoredByTime = eventsByTime
                 for group in range {
                     for time in 0..<times {
-                        eventsByTime[time] += events[group * times + time]
-                        censoredByTime[time] += censored[group * times + time]
+                        eventsByTime[time] += byTime[(group * times + time) * 2]
+                        censoredByTime[time] += byTime[(group * times + time) * 2 + 1]
                     }
                 }
                 figures.survival = KaplanMeier(events: eventsByTime, censored: censoredByTime)
             } else {
-                let members = (0..<data.count).filter { slot == all || Int(data.group[$0]) == slot }
-                let times = members.map { Int(courses.time(Int(data.course[$0]))) }
-                let responded = members.map { courses.responseSession[Int(data.course[$0])] > 0 }
-                figures.survival = KaplanMeier(times: times, events: responded)
+                let members = data.outcomes.indices.filter {
+                    slot == all || Int(data.courses[$0].group) == slot
+                }
+                figures.survival = KaplanMeier(
+                    times: members.map { Int(data.outcomes[$0].time) },
+                    events: members.map { data.outcomes[$0].responded })
             }
             return figures
         }
         return ((0..<slots).map { sums[$0].count > 0 ? figures($0) : nil }, figures(all))
     }
 
-    /// The rows of `session_trend.csv` of the primary groups at `slots` of
-    /// `TechniqueGroup.primaryGroups`, in the order of `slots`: pain, change from baseline and
-    /// doses at each session number up to the maximum, over each group's courses in course order.
+    /// The rows of `session_trend.csv`: pain, change from baseline and doses at each session
+    /// number up to the maximum, by primary group over its courses in course order.
     ///
-    /// Two passes in table order over the rows of the groups' courses up to the maximum session
-    /// number: sums by group and session number, then residuals about the first means.
-    func sessionTrend(_ data: AnalysableCourses, _ table: SessionTable, slots: [Int]) -> [SessionTrendPoint] {
+    /// Two passes in table order over the rows of the analysable courses up to the maximum
+    /// session number: sums by group and session number, then residuals about the first means.
+    func sessionTrend(_ data: AnalysableCourses, _ table: SessionTable) -> [SessionTrendPoint] {
         let maximum = settings.maximumSession
         guard maximum >= 1 else { return [] }
-        let courses = data.courses
-        var included = [Bool](repeating: false, count: TechniqueGroup.primaryGroups.count)
-        for slot in slots { included[slot] = true }
-        var sums = [TrendSums](repeating: TrendSums(), count: included.count * maximum)
+        let slots = TechniqueGroup.primaryGroups.indices
+        var sums = [TrendSums](repeating: TrendSums(), count: slots.count * maximum)
         sums.withUnsafeMutableBufferPointer { sums in
-            for position in 0..<data.count where included[Int(data.group[position])] {
-                let course = Int(data.course[position])
-                let (baseline, first) = (data.baseline[position], Int(data.group[position]) * maximum - 1)
-                for row in Int(courses.firstRow[course])..<Int(courses.endRow[course]) {
+            for (course, outcome) in zip(data.courses, data.outcomes) {
+                let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
+                for row in Int(outcome.firstRow)..<Int(outcome.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     sums[first + number].add(
@@ -183,10 +171,9 @@ extension OutcomeAnalysis {
         }
         var residuals = sums.indices.map { TrendResiduals(sums[$0], number: $0 % maximum + 1) }
         residuals.withUnsafeMutableBufferPointer { residuals in
-            for position in 0..<data.count where included[Int(data.group[position])] {
-                let course = Int(data.course[position])
-                let (baseline, first) = (data.baseline[position], Int(data.group[position]) * maximum - 1)
-                for row in Int(courses.firstRow[course])..<Int(courses.endRow[course]) {
+            for (course, outcome) in zip(data.courses, data.outcomes) {
+                let (baseline, first) = (course.baseline, Int(course.group) * maximum - 1)
+                for row in Int(outcome.firstRow)..<Int(outcome.endRow) {
                     let number = Int(table.sessionNumber[row])
                     guard number <= maximum else { break }
                     residuals[first + number].add(
@@ -244,20 +231,17 @@ extension OutcomeAnalysis {
 private struct CourseSums {
     var count = 0
     var responders = 0
-    var baseline = CompensatedSum()
-    var latest = CompensatedSum()
-    var change = CompensatedSum()
-    var percent = CompensatedSum()
+    /// Lane 0: baseline pain; lane 1: latest pain.
+    var baselineAndLatest = CompensatedPair()
+    /// Lane 0: change; lane 1: pct_change.
+    var changeAndPercent = CompensatedPair()
 
     @inline(__always)
-    mutating func add(
-        baseline first: Double, latest last: Double, change difference: Double, percent share: Double
-    ) {
+    mutating func add(_ course: AnalysableCourse, _ outcome: CourseOutcome, percent share: Double) {
         count += 1
-        baseline.add(first)
-        latest.add(last)
-        change.add(difference)
-        percent.add(share)
+        responders += course.isResponder ? 1 : 0
+        baselineAndLatest.add(SIMD2(course.baseline, outcome.latest))
+        changeAndPercent.add(SIMD2(course.change, share))
     }
 }
 
@@ -271,19 +255,18 @@ private struct CourseResiduals {
 
     init(_ sums: CourseSums) {
         let count = max(1, sums.count)
-        baseline = Residuals(firstMean: SampleMoments.firstMean(sum: sums.baseline, count: count))
-        latest = Residuals(firstMean: SampleMoments.firstMean(sum: sums.latest, count: count))
-        change = Residuals(firstMean: SampleMoments.firstMean(sum: sums.change, count: count))
-        percent = Residuals(firstMean: SampleMoments.firstMean(sum: sums.percent, count: count))
+        let (first, second) = (sums.baselineAndLatest.value, sums.changeAndPercent.value)
+        baseline = Residuals(firstMean: SampleMoments.firstMean(total: first[0], count: count))
+        latest = Residuals(firstMean: SampleMoments.firstMean(total: first[1], count: count))
+        change = Residuals(firstMean: SampleMoments.firstMean(total: second[0], count: count))
+        percent = Residuals(firstMean: SampleMoments.firstMean(total: second[1], count: count))
     }
 
     @inline(__always)
-    mutating func add(
-        baseline first: Double, latest last: Double, change difference: Double, percent share: Double
-    ) {
-        baseline.addResidual(first)
-        latest.addResidual(last)
-        change.add(difference)
+    mutating func add(_ course: AnalysableCourse, _ outcome: CourseOutcome, percent share: Double) {
+        baseline.addResidual(course.baseline)
+        latest.addResidual(outcome.latest)
+        change.add(course.change)
         percent.addResidual(share)
     }
 }
@@ -292,19 +275,17 @@ private struct CourseResiduals {
 private struct TrendSums {
     var count = 0
     var doseCount = 0
-    var pain = CompensatedSum()
-    var change = CompensatedSum()
+    /// Lane 0: pain; lane 1: change from baseline.
+    var painAndChange = CompensatedPair()
     var doses = CompensatedSum()
 
     @inline(__always)
     mutating func add(pain value: Double, baseline: Double, doses dose: Double) {
         count += 1
-        pain.add(value)
-        change.add(baseline - value)
-        if !dose.isNaN {
-            doseCount += 1
-            doses.add(dose)
-        }
+        painAndChange.add(SIMD2(value, baseline - value))
+        // Doses are missing at random: no branch.
+        doseCount += dose.isNaN ? 0 : 1
+        doses.add(dose, if: !dose.isNaN)
     }
 }
 
@@ -319,8 +300,10 @@ private struct TrendResiduals {
     init(_ sums: TrendSums, number: Int) {
         self.number = number
         doseCount = sums.doseCount
-        pain = Residuals(firstMean: SampleMoments.firstMean(sum: sums.pain, count: max(1, sums.count)))
-        change = Residuals(firstMean: SampleMoments.firstMean(sum: sums.change, count: max(1, sums.count)))
+        let count = max(1, sums.count)
+        pain = Residuals(firstMean: SampleMoments.firstMean(total: sums.painAndChange.value[0], count: count))
+        change = Residuals(
+            firstMean: SampleMoments.firstMean(total: sums.painAndChange.value[1], count: count))
         doses = Residuals(firstMean: SampleMoments.firstMean(sum: sums.doses, count: max(1, sums.doseCount)))
     }
 
@@ -328,7 +311,7 @@ private struct TrendResiduals {
     mutating func add(pain value: Double, baseline: Double, doses dose: Double) {
         pain.add(value)
         change.add(baseline - value)
-        if !dose.isNaN { doses.addResidual(dose) }
+        doses.addResidual(dose, if: !dose.isNaN)
     }
 }
 
@@ -337,18 +320,21 @@ private struct MedicationSums {
     var count = 0
     var third = 0
     var stopped = 0
-    var baseline = CompensatedSum()
-    var latest = CompensatedSum()
+    /// Lane 0: doses at session 1; lane 1: latest doses.
+    var baselineAndLatest = CompensatedPair()
     var reduction = CompensatedSum()
 
+    /// Adds `outcome` if it has a medication outcome, without a branch.
     @inline(__always)
-    mutating func add(baseline first: Double, latest last: Double) {
-        count += 1
-        baseline.add(first)
-        latest.add(last)
-        reduction.add((first - last) / first * 100)
-        if 3 * (first - last) >= first { third += 1 }
-        if last == 0 { stopped += 1 }
+    mutating func add(_ outcome: CourseOutcome) {
+        let (first, last, included) = (
+            outcome.baselineDoses, outcome.latestDoses, outcome.hasMedicationOutcome
+        )
+        count += included ? 1 : 0
+        baselineAndLatest.add(SIMD2(first, last), if: included)
+        reduction.add((first - last) / first * 100, if: included)
+        third += included && 3 * (first - last) >= first ? 1 : 0
+        stopped += included && last == 0 ? 1 : 0
     }
 }
 
@@ -360,15 +346,20 @@ private struct MedicationResiduals {
 
     init(_ sums: MedicationSums) {
         let count = max(1, sums.count)
-        baseline = Residuals(firstMean: SampleMoments.firstMean(sum: sums.baseline, count: count))
-        latest = Residuals(firstMean: SampleMoments.firstMean(sum: sums.latest, count: count))
+        let totals = sums.baselineAndLatest.value
+        baseline = Residuals(firstMean: SampleMoments.firstMean(total: totals[0], count: count))
+        latest = Residuals(firstMean: SampleMoments.firstMean(total: totals[1], count: count))
         reduction = Residuals(firstMean: SampleMoments.firstMean(sum: sums.reduction, count: count))
     }
 
+    /// Adds `outcome` if it has a medication outcome, without a branch.
     @inline(__always)
-    mutating func add(baseline first: Double, latest last: Double) {
-        baseline.addResidual(first)
-        latest.addResidual(last)
-        reduction.addResidual((first - last) / first * 100)
+    mutating func add(_ outcome: CourseOutcome) {
+        let (first, last, included) = (
+            outcome.baselineDoses, outcome.latestDoses, outcome.hasMedicationOutcome
+        )
+        baseline.addResidual(first, if: included)
+        latest.addResidual(last, if: included)
+        reduction.addResidual((first - last) / first * 100, if: included)
     }
 }

@@ -24,13 +24,10 @@ public struct OutcomeAnalysis: Sendable {
     public init(table: SessionTable, settings: AnalysisSettings = AnalysisSettings()) {
         self.settings = settings
         clinicNames = table.clinicNames
-        let courses = Courses(table, settings: settings)
-        flow = Self.flow(courses)
+        let data = AnalysableCourses(table, settings: settings)
+        flow = data.flow
 
-        var complete = [Int](repeating: 0, count: Technique.allCases.count)
-        for course in 0..<courses.count where courses.status[course] != .incomplete {
-            if let technique = courses.primary[course] { complete[Int(technique.rawValue)] += 1 }
-        }
+        let complete = data.complete
         if let chosen = settings.reference {
             reference = chosen
             referenceWasChosen = true
@@ -42,39 +39,35 @@ public struct OutcomeAnalysis: Sendable {
             referenceWasChosen = false
         }
 
-        let data = AnalysableCourses(courses, settings: settings)
-
         // The cohort dimensions, the course-level tables, the session trend and the session
-        // table are independent of each other: run them on all cores, the largest first. Each
-        // job returns its own result and results are read in a fixed order, so nothing depends
-        // on scheduling.
-        let trendParts = Self.balancedParts(data.members.map(\.count), parts: 2)
+        // table are independent of each other: run them on all cores, about the largest first
+        // (cores take the next job as they come free). Each job returns its own result and
+        // results are read in a fixed order, so nothing depends on scheduling.
         let jobs: [Job] =
-            CohortDimension.allCases.map { .cohorts($0) } + trendParts.map { .sessionTrend($0) } + [
-                .courseFigures, .techniqueSessions,
-            ]
+            [.sessionTrend, .cohorts(.clinic), .techniqueSessions]
+            + CohortDimension.allCases.filter { $0 != .clinic }.map { .cohorts($0) } + [.courseFigures]
         let context = self
         let results = Parallel.map(count: jobs.count) { index -> JobResult in
             switch jobs[index] {
-            case .cohorts(let dimension): return .cohorts(context.cohortComparisons(dimension, data))
+            case .cohorts(let dimension):
+                return .cohorts(dimension, context.cohortComparisons(dimension, data))
             case .courseFigures:
                 let figures = context.courseFigures(data)
                 return .courseFigures(groups: figures.groups, all: figures.all)
-            case .sessionTrend(let slots):
-                return .sessionTrend(context.sessionTrend(data, table, slots: slots))
+            case .sessionTrend: return .sessionTrend(context.sessionTrend(data, table))
             case .techniqueSessions: return .techniqueSessions(Self.techniqueSessions(table, settings))
             }
         }
+        var cohorts: [CohortDimension: [CohortComparison]] = [:]
         for result in results {
             switch result {
-            case .cohorts(let rows): cohortComparisons += rows
-            case .sessionTrend(let points): sessionTrend += points
+            case .cohorts(let dimension, let rows): cohorts[dimension] = rows
+            case .sessionTrend(let points): sessionTrend = points
             case .courseFigures(let groups, let all): assemble(groups.compactMap { $0 }, all: all)
             case .techniqueSessions(let rows): techniqueSessions = rows
             }
         }
-        sessionTrend.sort { a, b in a.group != b.group ? a.group < b.group : a.sessionNumber < b.sessionNumber
-        }
+        cohortComparisons = CohortDimension.allCases.flatMap { cohorts[$0] ?? [] }
     }
 
     /// The jobs of one analysis.
@@ -82,29 +75,15 @@ public struct OutcomeAnalysis: Sendable {
         case cohorts(CohortDimension)
         /// The technique outcomes, survival and responder curves, and medication outcomes.
         case courseFigures
-        /// The session trend of the primary groups at these slots of `TechniqueGroup.primaryGroups`.
-        case sessionTrend([Int])
+        case sessionTrend
         case techniqueSessions
     }
 
     private enum JobResult: Sendable {
-        case cohorts([CohortComparison])
+        case cohorts(CohortDimension, [CohortComparison])
         case courseFigures(groups: [GroupFigures?], all: GroupFigures)
         case sessionTrend([SessionTrendPoint])
         case techniqueSessions([TechniqueSessions])
-    }
-
-    /// The indices of `sizes` split into `parts` groups of about equal total size (largest
-    /// first, each to the smallest part so far), each in ascending order; empty parts dropped.
-    static func balancedParts(_ sizes: [Int], parts: Int) -> [[Int]] {
-        var totals = [Int](repeating: 0, count: parts)
-        var members = [[Int]](repeating: [], count: parts)
-        for index in sizes.indices.sorted(by: { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }) {
-            let part = totals.indices.min { totals[$0] != totals[$1] ? totals[$0] < totals[$1] : $0 < $1 }!
-            totals[part] += sizes[index]
-            members[part].append(index)
-        }
-        return members.filter { !$0.isEmpty }.map { $0.sorted() }
     }
 
     /// Fills the technique tables from the figures of each present group (in report order) and
@@ -136,21 +115,6 @@ public struct OutcomeAnalysis: Sendable {
         }
     }
 
-    private static func flow(_ courses: Courses) -> CourseFlow {
-        var flow = CourseFlow()
-        flow.courses = courses.count
-        for course in 0..<courses.count {
-            switch courses.status[course] {
-            case .incomplete: flow.incomplete += 1
-            case .noBaselinePain: flow.noBaselinePain += 1
-            case .singleSession: flow.singleSession += 1
-            case .analysable: flow.analysable += 1
-            }
-            if courses.hasMedicationOutcome(course) { flow.medication += 1 }
-        }
-        flow.complete = flow.courses - flow.incomplete
-        return flow
-    }
 }
 
 /// Kaplan–Meier estimate of sessions to response for one primary technique.

@@ -13,25 +13,34 @@ enum Parallel {
         return slots.values()
     }
 
-    /// A column of `count` elements filled concurrently in contiguous chunks: `fill(range, column)`
-    /// must set `column[i]` for every `i` in `range` and nothing else.
+    /// Two columns of `count` elements filled concurrently in `pieces` parts, with a summary of
+    /// each part: `fill(piece, first, second)` sets the elements of its own part of both
+    /// columns (the parts, whose bounds the caller knows, must cover the columns) and nothing
+    /// else.
     ///
-    /// - Precondition: `Element` is a trivial type (numbers and enums without payloads), so
-    ///   setting an element of uninitialised memory initialises it.
-    static func column<Element>(
-        count: Int, _ fill: @Sendable (Range<Int>, UnsafeMutablePointer<Element>) -> Void
-    ) -> [Element] {
-        precondition(_isPOD(Element.self), "a parallel column needs a trivial element type")
-        return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress {
-                let column = Address(base: base)
-                let ranges = chunks(count)
-                DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
-                    fill(ranges[chunk], column.base)
-                }
+    /// - Precondition: `First` and `Second` are trivial types (numbers, enums without payloads
+    ///   and structures of them), so setting an element of uninitialised memory initialises it.
+    static func columns<First, Second, Summary: Sendable>(
+        count: Int, pieces: Int,
+        _ fill: @Sendable (Int, UnsafeMutablePointer<First>, UnsafeMutablePointer<Second>) -> Summary
+    ) -> (first: [First], second: [Second], summaries: [Summary]) {
+        precondition(_isPOD(First.self) && _isPOD(Second.self), "parallel columns need trivial element types")
+        var summaries: [Summary] = []
+        var second: [Second] = []
+        let first = [First](unsafeUninitializedCapacity: count) { firstBuffer, firstCount in
+            second = [Second](unsafeUninitializedCapacity: count) { secondBuffer, secondCount in
+                // Empty columns still run their pieces, for their summaries.
+                let bases = Addresses(
+                    first: firstBuffer.baseAddress ?? .allocate(capacity: 0),
+                    second: secondBuffer.baseAddress ?? .allocate(capacity: 0))
+                summaries = map(count: pieces) { piece in fill(piece, bases.first, bases.second) }
+                if firstBuffer.baseAddress == nil { bases.first.deallocate() }
+                if secondBuffer.baseAddress == nil { bases.second.deallocate() }
+                secondCount = count
             }
-            initialized = count
+            firstCount = count
         }
+        return (first, second, summaries)
     }
 
     /// `0..<count` cut into contiguous ranges: enough that uneven chunks even out over the
@@ -41,10 +50,11 @@ enum Parallel {
         return (0..<pieces).map { piece in (count * piece / pieces)..<(count * (piece + 1) / pieces) }
     }
 
-    /// The base of a column under construction, shared by its chunks (each writes its own
+    /// The bases of columns under construction, shared by their pieces (each writes its own
     /// elements only).
-    private struct Address<Element>: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Element>
+    private struct Addresses<First, Second>: @unchecked Sendable {
+        let first: UnsafeMutablePointer<First>
+        let second: UnsafeMutablePointer<Second>
     }
 
     /// One result slot per piece of work, each written by its own piece and read after all have
