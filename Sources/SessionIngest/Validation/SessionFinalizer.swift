@@ -80,10 +80,19 @@ struct SessionFinalizer {
             }
         }
         let orderedCount = Int(starts[courseCount])
-        // Every place is written below (by the threads, which take the page faults).
+        // Every place of these is written below; their pages are mapped first, in parallel.
         var order = uninitialized(UInt32.self, orderedCount)
         var sessionNumber = uninitialized(Int32.self, orderedCount)
         var day = uninitialized(Int32.self, orderedCount)
+        var destination = uninitialized(Int32.self, bases[parts.count])
+        run(4) { array in
+            switch array {
+            case 0: order.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            case 1: sessionNumber.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            case 2: day.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            default: destination.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            }
+        }
         order.withUnsafeMutableBufferPointer { order in
             sessionNumber.withUnsafeMutableBufferPointer { sessionNumber in
                 day.withUnsafeMutableBufferPointer { day in
@@ -128,8 +137,7 @@ struct SessionFinalizer {
             duplicates: [Int](repeating: 0, count: paths.count))
         var keptWarned = [Int](repeating: 0, count: paths.count)
         var keptVAS = [Int](repeating: 0, count: paths.count)
-        // Every row gets its place or -1: removed rows here, kept rows in step 5.
-        var destination = uninitialized(Int32.self, bases[parts.count])
+        // Every row gets its place in `destination` or -1: removed rows here, kept rows in step 5.
         var removedRecords = RemovedRecords(files: paths.count)
         issues.reserveCapacity(
             issues.count + (0..<parts.count).reduce(0) { $0 + surveys.withValue($1) { $0.notDates.count } }
@@ -403,6 +411,17 @@ struct SessionFinalizer {
     }
 
     private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+}
+
+/// An array of `count` elements that `fill` initialises, every one of them (its pages
+/// mapped up front: see ``Prefault``).
+private func column<Element>(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Element>) -> Void) -> [Element]
+{
+    [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+        Prefault.pages(of: UnsafeMutableRawBufferPointer(buffer))
+        fill(buffer)
+        initialized = count
+    }
 }
 
 /// An array of `count` elements of a trivial type, left for the caller to write every one.
@@ -795,9 +814,9 @@ private enum ColumnJob {
         ) -> ([A], [B], [C]) {
             var outputB: [B] = []
             var outputC: [C] = []
-            let outputA = [A](unsafeUninitializedCapacity: count) { outA, initializedA in
-                outputB = [B](unsafeUninitializedCapacity: count) { outB, initializedB in
-                    outputC = [C](unsafeUninitializedCapacity: count) { outC, initializedC in
+            let outputA: [A] = column(count) { outA in
+                outputB = column(count) { outB in
+                    outputC = column(count) { outC in
                         for part in a.indices {
                             let destination = slice(part)
                             a[part].withUnsafeBufferPointer { a in
@@ -814,17 +833,14 @@ private enum ColumnJob {
                                 }
                             }
                         }
-                        initializedC = count
                     }
-                    initializedB = count
                 }
-                initializedA = count
             }
             return (outputA, outputB, outputC)
         }
         switch consume self {
         case .clinic(let sources, let maps):
-            let values = [UInt32](unsafeUninitializedCapacity: count) { output, initialized in
+            let values: [UInt32] = column(count) { output in
                 for part in sources.indices {
                     let destination = slice(part)
                     sources[part].withUnsafeBufferPointer { source in
@@ -836,11 +852,10 @@ private enum ColumnJob {
                         }
                     }
                 }
-                initialized = count
             }
             return .clinic(values)
         case .decimal(let path, let sources, let vas):
-            let values = [Double](unsafeUninitializedCapacity: count) { output, initialized in
+            let values: [Double] = column(count) { output in
                 for part in sources.indices {
                     if let vas {
                         vas[part].withUnsafeBufferPointer { flags in
@@ -850,7 +865,6 @@ private enum ColumnJob {
                         sources[part].scatter(into: output, destinations: slice(part), flags: nil)
                     }
                 }
-                initialized = count
             }
             return .decimal(path, values)
         case .techniqueDurationCause(let technique, let duration, let cause):
