@@ -65,15 +65,24 @@ struct AnalysableCourses: Sendable {
             bounds[index] = row
         }
         let parts = bounds.indices.dropLast().map { bounds[$0]..<bounds[$0 + 1] }
+        // Analysable courses by part, counted without walking courses: a row starts an
+        // analysable course when it is the first of its course, is session 1 with pain, and is
+        // followed by a row of the same course.
         let analysable = Parallel.map(count: parts.count) { part in
-            var count = 0
-            var start = parts[part].lowerBound
-            while start < parts[part].upperBound {
-                let end = CourseSummary.end(of: start, table)
-                if CourseSummary.status(table, rows: start..<end) == .analysable { count += 1 }
-                start = end
+            table.course.withUnsafeBufferPointer { course in
+                table.sessionNumber.withUnsafeBufferPointer { number in
+                    table.painPre.withUnsafeBufferPointer { pain in
+                        var count = 0
+                        for row in parts[part] where row + 1 < course.count {
+                            let starts = row == 0 || course[row] != course[row - 1]
+                            let analysable =
+                                (number[row] == 1) && !(pain[row] == 0) && course[row + 1] == course[row]
+                            count += starts && analysable ? 1 : 0
+                        }
+                        return count
+                    }
+                }
             }
-            return count
         }
         let offsets = analysable.reduce(into: [0]) { $0.append($0.last! + $1) }
 
@@ -99,8 +108,9 @@ struct AnalysableCourses: Sendable {
                     courses[next] = AnalysableCourse(
                         baseline: summary.baseline, change: change, clinic: table.clinic[start], group: group,
                         cause: table.cause[start],
-                        chronicity: Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: cutoffs),
-                        ageBand: AgeBand(table.age[start]), sex: table.sex[start],
+                        chronicity: Chronicity.allCases[
+                            Chronicity.index(weeks: table.symptomOnsetWeeks[start], cutoffs: cutoffs)],
+                        ageBand: AgeBand.allCases[AgeBand.index(table.age[start])], sex: table.sex[start],
                         isResponder: change / summary.baseline * 100 >= threshold)
                     let time = response > 0 ? response : summary.lastSession
                     outcomes[next] = CourseOutcome(
@@ -160,7 +170,7 @@ struct AnalysableCourses: Sendable {
             case .singleSession: flow.singleSession += 1
             case .analysable: flow.analysable += 1
             }
-            if summary.hasMedicationOutcome { flow.medication += 1 }
+            flow.medication += summary.hasMedicationOutcome ? 1 : 0
             if summary.status != .incomplete, let technique = summary.primary {
                 complete[Int(technique.rawValue)] += 1
             }
