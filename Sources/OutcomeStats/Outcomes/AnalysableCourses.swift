@@ -49,8 +49,6 @@ struct AnalysableCourses: Sendable {
     let complete: [Int]
     /// One more than the largest clinic id of an analysable course (0 when there is none).
     let clinicCount: Int
-    /// Analysable courses by primary group (index in `TechniqueGroup.primaryGroups`).
-    let groupSizes: [Int]
     /// The largest sessions-to-response time.
     let latestTime: Int
 
@@ -120,7 +118,6 @@ struct AnalysableCourses: Sendable {
                         responded: response > 0, hasMedicationOutcome: summary.hasMedicationOutcome)
                     tally.latestTime = max(tally.latestTime, Int(time))
                     tally.clinicCount = max(tally.clinicCount, Int(table.clinic[start]) + 1)
-                    tally.groupSizes[Int(group)] += 1
                     next += 1
                 }
                 start = end
@@ -133,7 +130,6 @@ struct AnalysableCourses: Sendable {
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
         var clinicCount = 0
-        var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
         for tally in tallies {
             flow.courses += tally.flow.courses
             flow.incomplete += tally.flow.incomplete
@@ -144,14 +140,12 @@ struct AnalysableCourses: Sendable {
             for technique in complete.indices { complete[technique] += tally.complete[technique] }
             latestTime = max(latestTime, tally.latestTime)
             clinicCount = max(clinicCount, tally.clinicCount)
-            for slot in groupSizes.indices { groupSizes[slot] += tally.groupSizes[slot] }
         }
         flow.complete = flow.courses - flow.incomplete
         self.flow = flow
         self.complete = complete
         self.latestTime = latestTime
         self.clinicCount = clinicCount
-        self.groupSizes = groupSizes
     }
 
     /// The counts of one part of the table.
@@ -160,7 +154,6 @@ struct AnalysableCourses: Sendable {
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
         var clinicCount = 0
-        var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
 
         mutating func add(_ summary: CourseSummary) {
             flow.courses += 1
