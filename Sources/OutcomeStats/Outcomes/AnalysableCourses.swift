@@ -49,8 +49,6 @@ struct AnalysableCourses: Sendable {
     let complete: [Int]
     /// One more than the largest clinic id of an analysable course (0 when there is none).
     let clinicCount: Int
-    /// Analysable courses by primary group (index in `TechniqueGroup.primaryGroups`).
-    let groupSizes: [Int]
     /// The largest sessions-to-response time.
     let latestTime: Int
 
@@ -65,15 +63,24 @@ struct AnalysableCourses: Sendable {
             bounds[index] = row
         }
         let parts = bounds.indices.dropLast().map { bounds[$0]..<bounds[$0 + 1] }
+        // Analysable courses by part, counted without walking courses: a row starts an
+        // analysable course when it is the first of its course, is session 1 with pain, and is
+        // followed by a row of the same course.
         let analysable = Parallel.map(count: parts.count) { part in
-            var count = 0
-            var start = parts[part].lowerBound
-            while start < parts[part].upperBound {
-                let end = CourseSummary.end(of: start, table)
-                if CourseSummary.status(table, rows: start..<end) == .analysable { count += 1 }
-                start = end
+            table.course.withUnsafeBufferPointer { course in
+                table.sessionNumber.withUnsafeBufferPointer { number in
+                    table.painPre.withUnsafeBufferPointer { pain in
+                        var count = 0
+                        for row in parts[part] where row + 1 < course.count {
+                            let starts = row == 0 || course[row] != course[row - 1]
+                            let analysable =
+                                (number[row] == 1) && !(pain[row] == 0) && course[row + 1] == course[row]
+                            count += starts && analysable ? 1 : 0
+                        }
+                        return count
+                    }
+                }
             }
-            return count
         }
         let offsets = analysable.reduce(into: [0]) { $0.append($0.last! + $1) }
 
@@ -99,8 +106,9 @@ struct AnalysableCourses: Sendable {
                     courses[next] = AnalysableCourse(
                         baseline: summary.baseline, change: change, clinic: table.clinic[start], group: group,
                         cause: table.cause[start],
-                        chronicity: Chronicity(weeks: table.symptomOnsetWeeks[start], cutoffs: cutoffs),
-                        ageBand: AgeBand(table.age[start]), sex: table.sex[start],
+                        chronicity: Chronicity.allCases[
+                            Chronicity.index(weeks: table.symptomOnsetWeeks[start], cutoffs: cutoffs)],
+                        ageBand: AgeBand.allCases[AgeBand.index(table.age[start])], sex: table.sex[start],
                         isResponder: change / summary.baseline * 100 >= threshold)
                     let time = response > 0 ? response : summary.lastSession
                     outcomes[next] = CourseOutcome(
@@ -110,7 +118,6 @@ struct AnalysableCourses: Sendable {
                         responded: response > 0, hasMedicationOutcome: summary.hasMedicationOutcome)
                     tally.latestTime = max(tally.latestTime, Int(time))
                     tally.clinicCount = max(tally.clinicCount, Int(table.clinic[start]) + 1)
-                    tally.groupSizes[Int(group)] += 1
                     next += 1
                 }
                 start = end
@@ -123,7 +130,6 @@ struct AnalysableCourses: Sendable {
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
         var clinicCount = 0
-        var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
         for tally in tallies {
             flow.courses += tally.flow.courses
             flow.incomplete += tally.flow.incomplete
@@ -134,14 +140,12 @@ struct AnalysableCourses: Sendable {
             for technique in complete.indices { complete[technique] += tally.complete[technique] }
             latestTime = max(latestTime, tally.latestTime)
             clinicCount = max(clinicCount, tally.clinicCount)
-            for slot in groupSizes.indices { groupSizes[slot] += tally.groupSizes[slot] }
         }
         flow.complete = flow.courses - flow.incomplete
         self.flow = flow
         self.complete = complete
         self.latestTime = latestTime
         self.clinicCount = clinicCount
-        self.groupSizes = groupSizes
     }
 
     /// The counts of one part of the table.
@@ -150,7 +154,6 @@ struct AnalysableCourses: Sendable {
         var complete = [Int](repeating: 0, count: Technique.allCases.count)
         var latestTime = 0
         var clinicCount = 0
-        var groupSizes = [Int](repeating: 0, count: TechniqueGroup.primaryGroups.count)
 
         mutating func add(_ summary: CourseSummary) {
             flow.courses += 1
@@ -160,7 +163,7 @@ struct AnalysableCourses: Sendable {
             case .singleSession: flow.singleSession += 1
             case .analysable: flow.analysable += 1
             }
-            if summary.hasMedicationOutcome { flow.medication += 1 }
+            flow.medication += summary.hasMedicationOutcome ? 1 : 0
             if summary.status != .incomplete, let technique = summary.primary {
                 complete[Int(technique.rawValue)] += 1
             }

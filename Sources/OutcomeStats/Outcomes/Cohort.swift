@@ -1,3 +1,5 @@
+import SessionModel
+
 /// A dimension along which courses are compared (METRICS.md §4, `cohort_comparison.csv`).
 public enum CohortDimension: String, CaseIterable, Sendable {
     case all
@@ -64,6 +66,15 @@ public enum AgeBand: String, CaseIterable, Sendable, Comparable {
 }
 
 extension Chronicity {
+    /// The position in `allCases` of `Chronicity(weeks: weeks, cutoffs: cutoffs)`, found with
+    /// selects rather than branches (onset weeks are unpredictable).
+    @inline(__always)
+    static func index(weeks: Double, cutoffs: (subacute: Double, chronic: Double)) -> Int {
+        let laterThanAcute = weeks < cutoffs.chronic ? 1 : 2
+        let known = weeks < cutoffs.subacute ? 0 : laterThanAcute
+        return weeks.isNaN ? 3 : known
+    }
+
     /// The position in `allCases` (report order).
     var index: Int {
         switch self {
@@ -76,6 +87,14 @@ extension Chronicity {
 }
 
 extension AgeBand {
+    /// The position in `allCases` of the band of an age column value (``init(_:)``), found by
+    /// adding comparisons rather than branching (ages are unpredictable).
+    @inline(__always)
+    static func index(_ age: UInt8) -> Int {
+        let band = (age >= 30 ? 1 : 0) + (age >= 45 ? 1 : 0) + (age >= 60 ? 1 : 0) + (age >= 75 ? 1 : 0)
+        return age == SessionTable.missingAge ? 5 : band
+    }
+
     /// The position in `allCases` (report order).
     var index: Int {
         switch self {

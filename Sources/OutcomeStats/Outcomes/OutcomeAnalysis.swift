@@ -3,7 +3,10 @@ public import SessionModel
 /// Every outcome figure of a dataset (METRICS.md §2–4), computed from the session table.
 ///
 /// Pure computation over columns: no I/O and no per-session objects. Courses are runs of
-/// the table, which ingest sorted; group members are lists of course indices.
+/// the table, which ingest sorted; each analysable course is summarised once into a record
+/// (``AnalysableCourses``), and every figure comes from streaming passes over those records or
+/// the table, cohorts sorted into cells by counting. Sums run in the same order, with the same
+/// operations, as over one list per cell, so the figures are the same to the last bit.
 public struct OutcomeAnalysis: Sendable {
     public var settings: AnalysisSettings
     public var flow: CourseFlow
