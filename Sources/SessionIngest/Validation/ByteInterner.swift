@@ -12,15 +12,16 @@
 ///
 /// Consecutive records very often repeat the same patient and clinic, so the last string
 /// interned is remembered (when it is at most 16 bytes long) and asked for again without
-/// hashing. Each slot of the table holds 32 bits of its entry's hash next to the id, so a
-/// probe passes over other strings without reading the entries themselves.
+/// hashing. Each slot of the table holds its string (up to 7 bytes, and its length) or 56
+/// bits of its hash, with its tag and id: a lookup of a short id reads one slot's cache line
+/// and nothing else, which matters when the rows of an export come by date and every patient
+/// lookup lands somewhere new in a table of a million patients.
 struct ByteInterner {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var tags: [UInt32] = [0]
-    /// Open addressing: 0 is an empty slot, otherwise the entry's hash (high half) and id
-    /// (low half).
-    private var slots: [UInt64]
+    /// Open addressing; a slot with id 0 is empty.
+    private var slots: [Slot]
     private var mask: Int
     /// The string, tag and id of the last call (a key no string has until then).
     private var lastKey = Key(count: -2, low: 0, high: 0)
@@ -30,7 +31,7 @@ struct ByteInterner {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(word: 0, id: 0, tag: 0), count: size)
         mask = size - 1
     }
 
@@ -111,43 +112,75 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new (no last-hit check).
     @inline(never)
     private mutating func lookUp(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> UInt32 {
-        let (found, slot, stamp) = find(bytes, tag: tag)
+        let (found, slot, word) = find(bytes, tag: tag)
         if let found { return found }
         let id = UInt32(offsets.count)
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         tags.append(tag)
-        slots[slot] = stamp | UInt64(id)
+        slots[slot] = Slot(word: word, id: id, tag: tag)
         if offsets.count * 2 > slots.count { grow(to: slots.count * 2) }
         return id
     }
 
+    /// One slot of the table: the string's ``Slot/word(_:)``, its tag and its id.
+    struct Slot {
+        var word: UInt64
+        var id: UInt32
+        var tag: UInt32
+
+        /// Marks a word that holds a hash rather than the string.
+        static let hashed: UInt64 = 0xFF << 56
+
+        /// A string of up to 7 bytes itself, its length in the top byte; a longer one as
+        /// 56 bits of its FNV-1a hash under ``hashed``.
+        @inline(__always)
+        static func word(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+            let count = bytes.count
+            switch count {
+            case 4...7:
+                // Two overlapping words hold every byte, each at its own place.
+                let low = UInt64(bytes.loadUnaligned(as: UInt32.self))
+                let high = UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+                return low | high << UInt64((count - 4) * 8) | UInt64(count) << 56
+            case 1..<4:
+                var word = UInt64(count) << 56
+                for index in 0..<count { word |= UInt64(bytes[index]) << UInt64(index * 8) }
+                return word
+            case 0:
+                return 0
+            default:
+                return hashed | (FNV1a.hash(bytes) & 0x00FF_FFFF_FFFF_FFFF)
+            }
+        }
+
+        /// Where a slot with this word and tag starts probing (before the mask).
+        @inline(__always)
+        static func home(_ word: UInt64, _ tag: UInt32) -> Int {
+            let mixed = (word ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)) &* 0xC2B2_AE3D_27D4_EB4F
+            return Int(truncatingIfNeeded: mixed >> 29)
+        }
+    }
+
     /// The id of `bytes` under `tag` if it is here; otherwise the empty slot where it would
-    /// go. `stamp` is the slot's hash half.
+    /// go. `word` is the slot's ``Slot/word(_:)``.
     @inline(__always)
-    private func find(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> (id: UInt32?, slot: Int, stamp: UInt64)
+    private func find(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> (id: UInt32?, slot: Int, word: UInt64)
     {
-        let hash = Self.hash(bytes, tag: tag)
-        let stamp = UInt64(hash) << 32
-        var slot = Int(hash) & mask
+        let word = Slot.word(bytes)
+        var slot = Slot.home(word, tag) & mask
         return slots.withUnsafeBufferPointer { slots in
             while true {
                 let entry = slots[slot]
-                if entry == 0 { return (nil, slot, stamp) }
-                if entry & 0xFFFF_FFFF_0000_0000 == stamp {
-                    let id = UInt32(truncatingIfNeeded: entry)
-                    if tags[Int(id)] == tag && equals(Int(id), bytes) { return (id, slot, stamp) }
+                if entry.id == 0 { return (nil, slot, word) }
+                if entry.word == word && entry.tag == tag
+                    && (word & Slot.hashed != Slot.hashed || equals(Int(entry.id), bytes))
+                {
+                    return (entry.id, slot, word)
                 }
                 slot = (slot + 1) & mask
             }
         }
-    }
-
-    /// 32 bits of the FNV-1a hash of `bytes`, seeded with `tag`.
-    @inline(__always)
-    private static func hash(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> UInt32 {
-        let hash = FNV1a.hash(bytes, seed: FNV1a.offsetBasis ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15))
-        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 
     private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -159,14 +192,14 @@ struct ByteInterner {
         }
     }
 
-    /// Makes the table `size` slots long; the slots' hashes place the entries again.
+    /// Makes the table `size` slots long; the slots' words and tags place the entries again.
     private mutating func grow(to size: Int) {
-        var grown = [UInt64](repeating: 0, count: size)
+        var grown = [Slot](repeating: Slot(word: 0, id: 0, tag: 0), count: size)
         mask = size - 1
         grown.withUnsafeMutableBufferPointer { grown in
-            for entry in slots where entry != 0 {
-                var slot = Int(entry >> 32) & mask
-                while grown[slot] != 0 { slot = (slot + 1) & mask }
+            for entry in slots where entry.id != 0 {
+                var slot = Slot.home(entry.word, entry.tag) & mask
+                while grown[slot].id != 0 { slot = (slot + 1) & mask }
                 grown[slot] = entry
             }
         }
