@@ -179,3 +179,38 @@ extension StreamingEquivalenceTests {
         }
     }
 }
+
+extension StreamingEquivalenceTests {
+    /// A large second group with few distinct rows (evaluated once per distinct row) and one
+    /// with many (evaluated row by row) give the general fits.
+    @Test func adjustedDifferencesAgainstALargeSecondGroupMatchTheGeneralFits() {
+        var generator = Generator(state: 6)
+        for fewDistinct in [true, false] {
+            let x2 = (0..<4200).map { _ in
+                fewDistinct
+                    ? Double(Int.random(in: 1...20, using: &generator)) / 2
+                    : Double.random(in: 0...10, using: &generator)
+            }
+            let y2 = x2.map { x in
+                fewDistinct
+                    ? x - Double(Int.random(in: 0...20, using: &generator)) / 2
+                    : x - Double.random(in: 0...10, using: &generator)
+            }
+            let firsts = [4, 5, 90, 301, 300, 7].map { count -> ([Double], [Double]) in
+                let x = (0..<count).map { _ in Double(Int.random(in: 1...20, using: &generator)) / 2 }
+                return (x.map { $0 - Double(Int.random(in: 0...20, using: &generator)) / 2 }, x)
+            }
+            let fits = AdjustedDifference.fits(
+                firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
+                second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
+            for (index, (y1, x1)) in firsts.enumerated() {
+                let general = AdjustedDifference(
+                    response: y1 + y2,
+                    group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
+                    covariate: x1 + x2)
+                #expect(general != nil)
+                #expect(fits[index] == general, "few distinct: \(fewDistinct), first group \(index)")
+            }
+        }
+    }
+}

@@ -91,9 +91,10 @@ extension AdjustedDifference {
         }
         // Pairs of similar size waste the least; an odd one out is paired with itself.
         paired.sort { firsts[$0].count != firsts[$1].count ? firsts[$0].count < firsts[$1].count : $0 < $1 }
+        let distinct = paired.isEmpty ? nil : DistinctRows(second)
         for start in stride(from: 0, to: paired.count, by: 2) {
             let pair = (paired[start], paired[min(start + 1, paired.count - 1)])
-            let results = factor(firsts[pair.0], firsts[pair.1], second)
+            let results = factor(firsts[pair.0], firsts[pair.1], second, distinct)
             for (index, result) in [(pair.0, results.0), (pair.1, results.1)] {
                 switch result {
                 case .singular:
@@ -142,9 +143,9 @@ extension AdjustedDifference {
     /// The rows of the two first groups run side by side, row i of each in its lane; a lane
     /// whose group has no row i adds +0 instead, which changes none of its sums (they are
     /// finite and never -0). The rows of the shared second group then run in both lanes.
-    private static func factor(_ firstA: Segment, _ firstB: Segment, _ second: Segment)
-        -> (Factorisation, Factorisation)
-    {
+    private static func factor(
+        _ firstA: Segment, _ firstB: Segment, _ second: Segment, _ distinct: DistinctRows?
+    ) -> (Factorisation, Factorisation) {
         firstA.response.withUnsafeBufferPointer { yA in
             firstA.covariate.withUnsafeBufferPointer { xA in
                 firstB.response.withUnsafeBufferPointer { yB in
@@ -152,9 +153,8 @@ extension AdjustedDifference {
                         second.response.withUnsafeBufferPointer { y2 in
                             second.covariate.withUnsafeBufferPointer { x2 in
                                 factor(
-                                    FirstRows(ya: yA, xa: xA, yb: yB, xb: xB), (firstA, firstB), x2: x2,
-                                    y2: y2,
-                                    second: second)
+                                    FirstRows(ya: yA, xa: xA, yb: yB, xb: xB), (firstA, firstB),
+                                    SecondRows(x: x2, y: y2, distinct: distinct), second: second)
                             }
                         }
                     }
@@ -182,18 +182,41 @@ extension AdjustedDifference {
             let (a, b) = (min(i, ya.count - 1), min(i, yb.count - 1))
             return (Pair(xa[a], xb[b]), Pair(ya[a], yb[b]), Pair(repeating: Double(i)) .< counts)
         }
+
+        /// `state` with `add(&state, term(x, y), valid)` applied for rows `start...` in order,
+        /// row i of each group in its lane; `valid` holds the lanes whose group has a row i (the
+        /// others must add +0). The rows both groups have run without a mask.
+        @inline(__always)
+        func fold<State, Term>(
+            from start: Int, _ state: State, _ term: (Pair, Pair) -> Term,
+            _ add: (inout State, Term, Lanes) -> Void
+        ) -> State {
+            var state = state
+            let common = min(ya.count, yb.count)
+            let both = Lanes(repeating: true)
+            var i = start
+            while i < common {
+                add(&state, term(Pair(xa[i], xb[i]), Pair(ya[i], yb[i])), both)
+                i += 1
+            }
+            while i < count {
+                let (x, y, valid) = row(i)
+                add(&state, term(x, y), valid)
+                i += 1
+            }
+            return state
+        }
     }
 
     private static func factor(
-        _ first: FirstRows, _ segments: (Segment, Segment), x2: UnsafeBufferPointer<Double>,
-        y2: UnsafeBufferPointer<Double>, second: Segment
+        _ first: FirstRows, _ segments: (Segment, Segment), _ rows: SecondRows, second: Segment
     ) -> (Factorisation, Factorisation) {
         /// `value` where `valid`, else +0.
         @inline(__always) func kept(_ value: Pair, _ valid: Lanes) -> Pair {
             value.replacing(with: 0, where: .!valid)
         }
         let firstCount = first.counts
-        let count = firstCount + Pair(repeating: Double(x2.count))
+        let count = firstCount + Pair(repeating: Double(rows.count))
         let largestX = Pair(
             max(segments.0.largestCovariate, second.largestCovariate),
             max(segments.1.largestCovariate, second.largestCovariate))
@@ -213,17 +236,17 @@ extension AdjustedDifference {
         let row0 = first.row(0)
         sumX.add(row0.x)
         sumY.add(row0.y)
-        for i in 1..<first.count {
-            let (x, y, valid) = first.row(i)
-            sumX.add(kept(x, valid))
-            sumY.add(kept(y, valid))
-            vv0 += kept(one, valid)
-            dotGroup0 += kept(one, valid)
+        (sumX, sumY, vv0, dotGroup0) = first.fold(from: 1, (sumX, sumY, vv0, dotGroup0), { x, y in (x, y) }) {
+            sums, term, valid in
+            sums.0.add(kept(term.0, valid))
+            sums.1.add(kept(term.1, valid))
+            sums.2 += kept(one, valid)
+            sums.3 += kept(one, valid)
         }
-        for i in 0..<x2.count {
-            sumX.add(Pair(repeating: x2[i]))
-            sumY.add(Pair(repeating: y2[i]))
-            vv0 += 1
+        (sumX, sumY, vv0) = rows.fold((sumX, sumY, vv0), { x, y in (x, y) }) { sums, term in
+            sums.0.add(term.0)
+            sums.1.add(term.1)
+            sums.2 += 1
         }
         guard all(sumX.value, sumY.value, \.isFinite) else { return (.unusual, .unusual) }
 
@@ -234,19 +257,27 @@ extension AdjustedDifference {
         var residualY = CompensatedPair()
         var squaresX = Pair(repeating: 0)
         var squaresY = Pair(repeating: 0)
-        for i in 0..<first.count {
-            let (x, y, valid) = first.row(i)
-            residualX.add(kept(x - firstX, valid))
-            residualY.add(kept(y - firstY, valid))
-            squaresX += kept((x / largestX) * (x / largestX), valid)
-            squaresY += kept((y / largestY) * (y / largestY), valid)
+        (residualX, residualY, squaresX, squaresY) = first.fold(
+            from: 0, (residualX, residualY, squaresX, squaresY),
+            { x, y in
+                (x - firstX, y - firstY, (x / largestX) * (x / largestX), (y / largestY) * (y / largestY))
+            }
+        ) { sums, term, valid in
+            sums.0.add(kept(term.0, valid))
+            sums.1.add(kept(term.1, valid))
+            sums.2 += kept(term.2, valid)
+            sums.3 += kept(term.3, valid)
         }
-        for i in 0..<x2.count {
-            let (x, y) = (Pair(repeating: x2[i]), Pair(repeating: y2[i]))
-            residualX.add(x - firstX)
-            residualY.add(y - firstY)
-            squaresX += (x / largestX) * (x / largestX)
-            squaresY += (y / largestY) * (y / largestY)
+        (residualX, residualY, squaresX, squaresY) = rows.fold(
+            (residualX, residualY, squaresX, squaresY),
+            { x, y in
+                (x - firstX, y - firstY, (x / largestX) * (x / largestX), (y / largestY) * (y / largestY))
+            }
+        ) { sums, term in
+            sums.0.add(term.0)
+            sums.1.add(term.1)
+            sums.2 += term.2
+            sums.3 += term.3
         }
         let meanX = firstX + residualX.value / count
         let meanY = firstY + residualY.value / count
@@ -260,14 +291,14 @@ extension AdjustedDifference {
         // Step 1: reflect the centred covariate, the group and the centred response.
         var dotX0 = 0 + v0 * (row0.x - meanX)
         var dotY0 = 0 + v0 * (row0.y - meanY)
-        for i in 1..<first.count {
-            let (x, y, valid) = first.row(i)
-            dotX0 += kept(x - meanX, valid)
-            dotY0 += kept(y - meanY, valid)
+        (dotX0, dotY0) = first.fold(from: 1, (dotX0, dotY0), { x, y in (x - meanX, y - meanY) }) {
+            sums, term, valid in
+            sums.0 += kept(term.0, valid)
+            sums.1 += kept(term.1, valid)
         }
-        for i in 0..<x2.count {
-            dotX0 += Pair(repeating: x2[i]) - meanX
-            dotY0 += Pair(repeating: y2[i]) - meanY
+        (dotX0, dotY0) = rows.fold((dotX0, dotY0), { x, y in (x - meanX, y - meanY) }) { sums, term in
+            sums.0 += term.0
+            sums.1 += term.1
         }
         let s1 = 2 * dotX0 / vv0
         let s2 = 2 * dotGroup0 / vv0
@@ -293,15 +324,20 @@ extension AdjustedDifference {
             }
         }
         var squares1 = Pair(repeating: 0)
-        for i in 1..<first.count {
-            let (x, _, valid) = first.row(i)
-            let value = a(x)
-            squares1 += kept((value / largest1) * (value / largest1), valid)
-        }
-        for i in 0..<x2.count {
-            let value = a(Pair(repeating: x2[i]))
-            squares1 += (value / largest1) * (value / largest1)
-        }
+        squares1 = first.fold(
+            from: 1, squares1,
+            { x, _ in
+                let value = a(x)
+                return (value / largest1) * (value / largest1)
+            }
+        ) { $0 += kept($1, $2) }
+        squares1 = rows.fold(
+            squares1,
+            { x, _ in
+                let value = a(x)
+                return (value / largest1) * (value / largest1)
+            }
+        ) { $0 += $1 }
         let alpha1 = largest1 * squares1.squareRoot()
         let row1 = first.row(1)
         let a1 = a(row1.x)
@@ -317,18 +353,27 @@ extension AdjustedDifference {
         var vv1 = 0 + w1 * w1
         var dotGroup1 = 0 + w1 * group1
         var dotY1 = 0 + w1 * r1
-        for i in 2..<first.count {
-            let (x, y, valid) = first.row(i)
-            let w = a(x)
-            vv1 += kept(w * w, valid)
-            dotGroup1 += kept(w * group1, valid)
-            dotY1 += kept(w * ((y - meanY) - s3), valid)
+        (vv1, dotGroup1, dotY1) = first.fold(
+            from: 2, (vv1, dotGroup1, dotY1),
+            { x, y in
+                let w = a(x)
+                return (w * w, w * group1, w * ((y - meanY) - s3))
+            }
+        ) { sums, term, valid in
+            sums.0 += kept(term.0, valid)
+            sums.1 += kept(term.1, valid)
+            sums.2 += kept(term.2, valid)
         }
-        for i in 0..<x2.count {
-            let w = a(Pair(repeating: x2[i]))
-            vv1 += w * w
-            dotGroup1 += w * group2
-            dotY1 += w * ((Pair(repeating: y2[i]) - meanY) - s3)
+        (vv1, dotGroup1, dotY1) = rows.fold(
+            (vv1, dotGroup1, dotY1),
+            { x, y in
+                let w = a(x)
+                return (w * w, w * group2, w * ((y - meanY) - s3))
+            }
+        ) { sums, term in
+            sums.0 += term.0
+            sums.1 += term.1
+            sums.2 += term.2
         }
         let s4 = 2 * dotGroup1 / vv1
         let s5 = 2 * dotY1 / vv1
@@ -351,15 +396,20 @@ extension AdjustedDifference {
             }
         }
         var squares2 = Pair(repeating: 0)
-        for i in 2..<first.count {
-            let (x, _, valid) = first.row(i)
-            let value = group1 - s4 * a(x)
-            squares2 += kept((value / largest2) * (value / largest2), valid)
-        }
-        for i in 0..<x2.count {
-            let value = group2 - s4 * a(Pair(repeating: x2[i]))
-            squares2 += (value / largest2) * (value / largest2)
-        }
+        squares2 = first.fold(
+            from: 2, squares2,
+            { x, _ in
+                let value = group1 - s4 * a(x)
+                return (value / largest2) * (value / largest2)
+            }
+        ) { $0 += kept($1, $2) }
+        squares2 = rows.fold(
+            squares2,
+            { x, _ in
+                let value = group2 - s4 * a(x)
+                return (value / largest2) * (value / largest2)
+            }
+        ) { $0 += $1 }
         let alpha2 = largest2 * squares2.squareRoot()
         let row2 = first.row(2)
         let w2 = a(row2.x)
@@ -375,34 +425,48 @@ extension AdjustedDifference {
         let r2 = ((row2.y - meanY) - s3) - s5 * w2
         var vv2 = 0 + u2 * u2
         var dotY2 = 0 + u2 * r2
-        for i in 3..<first.count {
-            let (x, y, valid) = first.row(i)
-            let w = a(x)
-            let u = group1 - s4 * w
-            vv2 += kept(u * u, valid)
-            dotY2 += kept(u * (((y - meanY) - s3) - s5 * w), valid)
+        (vv2, dotY2) = first.fold(
+            from: 3, (vv2, dotY2),
+            { x, y in
+                let w = a(x)
+                let u = group1 - s4 * w
+                return (u * u, u * (((y - meanY) - s3) - s5 * w))
+            }
+        ) { sums, term, valid in
+            sums.0 += kept(term.0, valid)
+            sums.1 += kept(term.1, valid)
         }
-        for i in 0..<x2.count {
-            let w = a(Pair(repeating: x2[i]))
-            let u = group2 - s4 * w
-            vv2 += u * u
-            dotY2 += u * (((Pair(repeating: y2[i]) - meanY) - s3) - s5 * w)
+        (vv2, dotY2) = rows.fold(
+            (vv2, dotY2),
+            { x, y in
+                let w = a(x)
+                let u = group2 - s4 * w
+                return (u * u, u * (((y - meanY) - s3) - s5 * w))
+            }
+        ) { sums, term in
+            sums.0 += term.0
+            sums.1 += term.1
         }
         let s6 = 2 * dotY2 / vv2
 
         // The residuals from row 3 on.
         var residualSquares = Pair(repeating: 0)
-        for i in 3..<first.count {
-            let (x, y, valid) = first.row(i)
-            let w = a(x)
-            let residual = (((y - meanY) - s3) - s5 * w) - s6 * (group1 - s4 * w)
-            residualSquares += kept(residual * residual, valid)
-        }
-        for i in 0..<x2.count {
-            let w = a(Pair(repeating: x2[i]))
-            let residual = (((Pair(repeating: y2[i]) - meanY) - s3) - s5 * w) - s6 * (group2 - s4 * w)
-            residualSquares += residual * residual
-        }
+        residualSquares = first.fold(
+            from: 3, residualSquares,
+            { x, y in
+                let w = a(x)
+                let residual = (((y - meanY) - s3) - s5 * w) - s6 * (group1 - s4 * w)
+                return residual * residual
+            }
+        ) { $0 += kept($1, $2) }
+        residualSquares = rows.fold(
+            residualSquares,
+            { x, y in
+                let w = a(x)
+                let residual = (((y - meanY) - s3) - s5 * w) - s6 * (group2 - s4 * w)
+                return residual * residual
+            }
+        ) { $0 += $1 }
         let noise = 16 * count * Double.ulpOfOne * normY
         let coefficient = r2 - s6 * u2
         for lane in 0..<2 where outcome[lane] == nil {
@@ -414,6 +478,90 @@ extension AdjustedDifference {
                 : .singular
         }
         return (outcome[0]!, outcome[1]!)
+    }
+
+    /// The rows of the shared second group, read in place.
+    private struct SecondRows {
+        let x: UnsafeBufferPointer<Double>
+        let y: UnsafeBufferPointer<Double>
+        let distinct: DistinctRows?
+
+        var count: Int { x.count }
+
+        /// `state` with `add(&state, term(x, y))` applied for every row in order, x and y in both
+        /// lanes. With few distinct rows, `term` is evaluated once per distinct (x, y) and each
+        /// row adds its pair's term: the same numbers, added in the same order.
+        @inline(__always)
+        func fold<State, Term>(
+            _ state: State, _ term: (Pair, Pair) -> Term, _ add: (inout State, Term) -> Void
+        ) -> State {
+            var state = state
+            guard let distinct else {
+                for i in 0..<x.count { add(&state, term(Pair(repeating: x[i]), Pair(repeating: y[i]))) }
+                return state
+            }
+            let terms = distinct.x.indices.map {
+                term(Pair(repeating: distinct.x[$0]), Pair(repeating: distinct.y[$0]))
+            }
+            terms.withUnsafeBufferPointer { terms in
+                distinct.codes.withUnsafeBufferPointer { codes in
+                    for code in codes { add(&state, terms[Int(code)]) }
+                }
+            }
+            return state
+        }
+    }
+
+    /// The distinct (covariate, response) pairs of a group's rows and the pair of each row,
+    /// when a group is large and holds few pairs (pain scores take few values): every pass of
+    /// the factorisation then evaluates its terms once per pair.
+    private struct DistinctRows {
+        let x: [Double]
+        let y: [Double]
+        /// Index into `x` and `y` of each row's pair.
+        let codes: [UInt32]
+
+        /// nil when the group has fewer than 4096 rows or more distinct pairs than an eighth
+        /// of its rows.
+        init?(_ segment: Segment) {
+            let count = segment.count
+            guard count >= 4096 else { return nil }
+            let limit = count / 8
+            var bits = 1
+            while 1 << bits < 2 * limit { bits += 1 }
+            let capacity = 1 << bits
+            // Open addressing on the bit patterns (so -0 and +0 stay apart), hashed by the top
+            // bits of products, which depend on every bit of the values (pain scores have
+            // trailing zero bits).
+            var slots = [Int32](repeating: -1, count: capacity)
+            var x: [Double] = []
+            var y: [Double] = []
+            var codes: [UInt32] = []
+            codes.reserveCapacity(count)
+            for (response, covariate) in zip(segment.response, segment.covariate) {
+                let (xBits, yBits) = (covariate.bitPattern, response.bitPattern)
+                let mixed = xBits &* 0x9E37_79B9_7F4A_7C15
+                let hash = (mixed ^ (mixed >> 32) ^ yBits) &* 0xC2B2_AE3D_27D4_EB4F
+                var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - bits))
+                while true {
+                    let code = Int(slots[slot])
+                    if code < 0 {
+                        guard x.count < limit else { return nil }
+                        slots[slot] = Int32(x.count)
+                        codes.append(UInt32(x.count))
+                        x.append(covariate)
+                        y.append(response)
+                        break
+                    }
+                    if x[code].bitPattern == xBits && y[code].bitPattern == yBits {
+                        codes.append(UInt32(code))
+                        break
+                    }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+            }
+            (self.x, self.y, self.codes) = (x, y, codes)
+        }
     }
 
     /// Whether `test` holds in both lanes of both vectors.
