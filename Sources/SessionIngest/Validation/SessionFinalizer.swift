@@ -484,6 +484,8 @@ private struct Dictionaries {
     /// Patients of every part but the last (of the only part, when there is one).
     private var patients = ByteInterner(capacity: 0)
     private var lastPatients = ByteInterner(capacity: 0)
+    /// ``patients``' filter, for the look-ups.
+    private var patientFilter: ByteInterner.Filter?
     var clinicMaps: [[UInt32]] = []
     var patientMaps: [[UInt32]] = []
     var therapistMaps: [[UInt32]] = []
@@ -510,6 +512,7 @@ private struct Dictionaries {
                 patientMaps.append((0...patients.count).map { UInt32($0) })
             } else if part == parts.count - 1 {
                 lastPatients = taken
+                patientFilter = patients.filter()
             } else {
                 patientMaps.append(patients.absorb(taken, tags: clinicMap))
             }
@@ -526,7 +529,7 @@ private struct Dictionaries {
 
     /// The dataset's ids of the last part's patients `ids` (0 where not found).
     func lookUp(_ ids: Range<Int>) -> [UInt32] {
-        patients.find(ids, of: lastPatients, tags: clinicMaps.last)
+        patients.find(ids, of: lastPatients, tags: clinicMaps.last, filter: patientFilter)
     }
 
     /// Maps the last part's patients: those found as found, the others numbered on in order.
@@ -549,6 +552,7 @@ private struct Dictionaries {
         patientCount = Int(next)
         patients = ByteInterner(capacity: 0)
         lastPatients = ByteInterner(capacity: 0)
+        patientFilter = nil
     }
 }
 
