@@ -84,13 +84,11 @@ struct SessionFinalizer {
         var order = uninitialized(UInt32.self, orderedCount)
         var sessionNumber = uninitialized(Int32.self, orderedCount)
         var day = uninitialized(Int32.self, orderedCount)
-        var destination = uninitialized(Int32.self, bases[parts.count])
-        run(4) { array in
+        run(3) { array in
             switch array {
             case 0: order.withUnsafeMutableBytes { Prefault.pages(of: $0) }
             case 1: sessionNumber.withUnsafeMutableBytes { Prefault.pages(of: $0) }
-            case 2: day.withUnsafeMutableBytes { Prefault.pages(of: $0) }
-            default: destination.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            default: day.withUnsafeMutableBytes { Prefault.pages(of: $0) }
             }
         }
         order.withUnsafeMutableBufferPointer { order in
@@ -113,23 +111,30 @@ struct SessionFinalizer {
         }
 
         // 3. Within each course: duplicates first, then conflicting session numbers; rows
-        //    without a session number get one by date order. Ranges of courses in parallel.
+        //    without a session number get one by date order. Ranges of courses in parallel,
+        //    while the pages of where each row goes (step 5) are mapped.
+        var destination = uninitialized(Int32.self, bases[parts.count])
         let chunks = courseChunks(starts, count: min(max(parallelism, 1), 8) * 4)
-        let resolved = order.withUnsafeMutableBufferPointer { order in
+        let outcomes = ResultSlots<CourseResolver.Outcome>(count: chunks.count)
+        order.withUnsafeMutableBufferPointer { order in
             sessionNumber.withUnsafeMutableBufferPointer { sessionNumber in
                 day.withUnsafeMutableBufferPointer { day in
-                    map(chunks.count) { chunk in
+                    run(chunks.count + 1) { task in
+                        guard task < chunks.count else {
+                            destination.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+                            return
+                        }
                         var resolver = CourseResolver(
                             parts: parts, bases: bases, clinicMaps: dictionaries.clinicMaps,
                             therapistMaps: dictionaries.therapistMaps)
-                        return resolver.resolve(
-                            courses: chunks[chunk], starts: starts, order: order,
-                            sessionNumber: sessionNumber,
+                        outcomes[task] = resolver.resolve(
+                            courses: chunks[task], starts: starts, order: order, sessionNumber: sessionNumber,
                             day: day)
                     }
                 }
             }
         }
+        let resolved = (0..<chunks.count).map { outcomes.take($0) }
 
         // 4. What was removed, in input order for slash dates, then in course order.
         var removals = Removals(
