@@ -112,7 +112,8 @@ struct SessionFinalizer {
 
         // 3. Within each course: duplicates first, then conflicting session numbers; rows
         //    without a session number get one by date order. Ranges of courses in parallel,
-        //    while the pages of where each row goes (step 5) are mapped.
+        //    while the pages of where each row goes are mapped (each row gets its place or
+        //    -1 there: removed rows in step 4, kept rows in step 5).
         var destination = uninitialized(Int32.self, bases[parts.count])
         let chunks = courseChunks(starts, count: min(max(parallelism, 1), 8) * 4)
         let outcomes = ResultSlots<CourseResolver.Outcome>(count: chunks.count)
@@ -142,7 +143,6 @@ struct SessionFinalizer {
             duplicates: [Int](repeating: 0, count: paths.count))
         var keptWarned = [Int](repeating: 0, count: paths.count)
         var keptVAS = [Int](repeating: 0, count: paths.count)
-        // Every row gets its place in `destination` or -1: removed rows here, kept rows in step 5.
         var removedRecords = RemovedRecords(files: paths.count)
         issues.reserveCapacity(
             issues.count + (0..<parts.count).reduce(0) { $0 + surveys.withValue($1) { $0.notDates.count } }
