@@ -87,8 +87,11 @@ struct StagingTests {
         let patientMap = patients.absorb(laterPatients, tags: clinicMap)
         #expect(laterIDs.map { patientMap[Int($0)] } == Array(wholeIDs[2_500...]))
         #expect(patients.count == wholePatients.count)
-        let found = untouched.find(1..<laterPatients.count + 1, of: laterPatients, tags: clinicMap)
-        #expect(found == patientMap.dropFirst().map { $0 <= untouched.count ? $0 : 0 })
+        let expected = patientMap.dropFirst().map { $0 <= untouched.count ? $0 : 0 }
+        let ids = 1..<laterPatients.count + 1
+        #expect(untouched.find(ids, of: laterPatients, tags: clinicMap) == expected)
+        let filter = untouched.filter()
+        #expect(untouched.find(ids, of: laterPatients, tags: clinicMap, filter: filter) == expected)
     }
 
     /// Stored as hundredths or in the side table, every double comes back bit for bit, and

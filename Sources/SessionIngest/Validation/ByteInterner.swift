@@ -73,19 +73,51 @@ struct ByteInterner {
 
     /// The ids here of `other`'s strings `ids` (0 for each one not here), without adding
     /// any: for the last of several interners to merge, whose new strings need no table,
-    /// and on several threads at once. `tags` maps `other`'s tags as in ``absorb(_:tags:)``.
-    func find(_ ids: Range<Int>, of other: ByteInterner, tags tagMap: [UInt32]? = nil) -> [UInt32] {
+    /// and on several threads at once. `tags` maps `other`'s tags as in ``absorb(_:tags:)``;
+    /// `filter` (this interner's ``Filter``) answers most strings that are not here from a
+    /// table small enough to stay in the cache.
+    func find(_ ids: Range<Int>, of other: ByteInterner, tags tagMap: [UInt32]? = nil, filter: Filter? = nil)
+        -> [UInt32]
+    {
         var found = [UInt32](repeating: 0, count: ids.count)
         other.arena.withUnsafeBytes { arena in
             other.offsets.withUnsafeBufferPointer { offsets in
                 for id in ids {
                     let bytes = UnsafeRawBufferPointer(rebasing: arena[offsets[id - 1]..<offsets[id]])
-                    let tag = other.tags[id]
-                    found[id - ids.lowerBound] = find(bytes, tag: tagMap.map { $0[Int(tag)] } ?? tag).id ?? 0
+                    let otherTag = other.tags[id]
+                    let tag = tagMap.map { $0[Int(otherTag)] } ?? otherTag
+                    if let filter, !filter.mayContain(Self.hash(bytes, tag: tag)) { continue }
+                    found[id - ids.lowerBound] = find(bytes, tag: tag).id ?? 0
                 }
             }
         }
         return found
+    }
+
+    /// One bit per hash value modulo a power of two at least 8 times the number of strings:
+    /// a string whose bit is clear is not here (one in about eight that are not here passes).
+    struct Filter {
+        fileprivate var bits: [UInt64]
+
+        fileprivate func mayContain(_ hash: UInt32) -> Bool {
+            let bit = Int(hash) & (bits.count * 64 - 1)
+            return bits[bit >> 6] & 1 << UInt64(bit & 63) != 0
+        }
+    }
+
+    /// The ``Filter`` of the strings here.
+    func filter() -> Filter {
+        var words = 1
+        while words * 64 < 8 * count { words <<= 1 }
+        var bits = [UInt64](repeating: 0, count: words)
+        let mask = words * 64 - 1
+        bits.withUnsafeMutableBufferPointer { bits in
+            for entry in slots where entry != 0 {
+                let bit = Int(entry >> 32) & mask
+                bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+        }
+        return Filter(bits: bits)
     }
 
     /// Makes room for `capacity` strings without growing the table again.

@@ -98,13 +98,11 @@ struct FileParse {
         timings?.mark("parse parts")
 
         // Check every cut and error first: on a bad cut the file is parsed again in one piece.
-        var feeds: [FeedSummary] = []
         var lines = 0
         for part in 0..<count {
             switch results.peek(part) {
             case .success(let value):
                 if part < count - 1 && !value.1.endedBetweenRecords { return nil }
-                feeds.append(value.1)
                 lines += value.1.lines
             case .failure(var error):
                 if let line = error.line { error.line = line + lines }

@@ -84,13 +84,11 @@ struct SessionFinalizer {
         var order = uninitialized(UInt32.self, orderedCount)
         var sessionNumber = uninitialized(Int32.self, orderedCount)
         var day = uninitialized(Int32.self, orderedCount)
-        var destination = uninitialized(Int32.self, bases[parts.count])
-        run(4) { array in
+        run(3) { array in
             switch array {
             case 0: order.withUnsafeMutableBytes { Prefault.pages(of: $0) }
             case 1: sessionNumber.withUnsafeMutableBytes { Prefault.pages(of: $0) }
-            case 2: day.withUnsafeMutableBytes { Prefault.pages(of: $0) }
-            default: destination.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+            default: day.withUnsafeMutableBytes { Prefault.pages(of: $0) }
             }
         }
         order.withUnsafeMutableBufferPointer { order in
@@ -113,23 +111,31 @@ struct SessionFinalizer {
         }
 
         // 3. Within each course: duplicates first, then conflicting session numbers; rows
-        //    without a session number get one by date order. Ranges of courses in parallel.
+        //    without a session number get one by date order. Ranges of courses in parallel,
+        //    while the pages of where each row goes are mapped (each row gets its place or
+        //    -1 there: removed rows in step 4, kept rows in step 5).
+        var destination = uninitialized(Int32.self, bases[parts.count])
         let chunks = courseChunks(starts, count: min(max(parallelism, 1), 8) * 4)
-        let resolved = order.withUnsafeMutableBufferPointer { order in
+        let outcomes = ResultSlots<CourseResolver.Outcome>(count: chunks.count)
+        order.withUnsafeMutableBufferPointer { order in
             sessionNumber.withUnsafeMutableBufferPointer { sessionNumber in
                 day.withUnsafeMutableBufferPointer { day in
-                    map(chunks.count) { chunk in
+                    run(chunks.count + 1) { task in
+                        guard task < chunks.count else {
+                            destination.withUnsafeMutableBytes { Prefault.pages(of: $0) }
+                            return
+                        }
                         var resolver = CourseResolver(
                             parts: parts, bases: bases, clinicMaps: dictionaries.clinicMaps,
                             therapistMaps: dictionaries.therapistMaps)
-                        return resolver.resolve(
-                            courses: chunks[chunk], starts: starts, order: order,
-                            sessionNumber: sessionNumber,
+                        outcomes[task] = resolver.resolve(
+                            courses: chunks[task], starts: starts, order: order, sessionNumber: sessionNumber,
                             day: day)
                     }
                 }
             }
         }
+        let resolved = (0..<chunks.count).map { outcomes.take($0) }
 
         // 4. What was removed, in input order for slash dates, then in course order.
         var removals = Removals(
@@ -137,7 +143,6 @@ struct SessionFinalizer {
             duplicates: [Int](repeating: 0, count: paths.count))
         var keptWarned = [Int](repeating: 0, count: paths.count)
         var keptVAS = [Int](repeating: 0, count: paths.count)
-        // Every row gets its place in `destination` or -1: removed rows here, kept rows in step 5.
         var removedRecords = RemovedRecords(files: paths.count)
         issues.reserveCapacity(
             issues.count + (0..<parts.count).reduce(0) { $0 + surveys.withValue($1) { $0.notDates.count } }
@@ -484,6 +489,8 @@ private struct Dictionaries {
     /// Patients of every part but the last (of the only part, when there is one).
     private var patients = ByteInterner(capacity: 0)
     private var lastPatients = ByteInterner(capacity: 0)
+    /// ``patients``' filter, for the look-ups.
+    private var patientFilter: ByteInterner.Filter?
     var clinicMaps: [[UInt32]] = []
     var patientMaps: [[UInt32]] = []
     var therapistMaps: [[UInt32]] = []
@@ -510,6 +517,7 @@ private struct Dictionaries {
                 patientMaps.append((0...patients.count).map { UInt32($0) })
             } else if part == parts.count - 1 {
                 lastPatients = taken
+                patientFilter = patients.filter()
             } else {
                 patientMaps.append(patients.absorb(taken, tags: clinicMap))
             }
@@ -526,7 +534,7 @@ private struct Dictionaries {
 
     /// The dataset's ids of the last part's patients `ids` (0 where not found).
     func lookUp(_ ids: Range<Int>) -> [UInt32] {
-        patients.find(ids, of: lastPatients, tags: clinicMaps.last)
+        patients.find(ids, of: lastPatients, tags: clinicMaps.last, filter: patientFilter)
     }
 
     /// Maps the last part's patients: those found as found, the others numbered on in order.
@@ -549,6 +557,7 @@ private struct Dictionaries {
         patientCount = Int(next)
         patients = ByteInterner(capacity: 0)
         lastPatients = ByteInterner(capacity: 0)
+        patientFilter = nil
     }
 }
 
