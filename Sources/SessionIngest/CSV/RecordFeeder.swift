@@ -17,11 +17,15 @@ protocol RecordSink {
     var isSatisfied: Bool { get }
     /// Bytes to feed the parser at once where a block parses cleanly; 0: line by line.
     var blockBytes: Int { get }
+    /// Called for each record of a block before any of them is passed to ``record(_:line:number:)``:
+    /// the sink may ask for memory it will soon read. Must not change the sink's results.
+    func prefetch(_ fields: FieldCollector)
 }
 
 extension RecordSink {
     var isSatisfied: Bool { false }
     var blockBytes: Int { RecordFeeder.blockBytes }
+    func prefetch(_ fields: FieldCollector) {}
 }
 
 /// What ``RecordFeeder`` saw besides the records.
@@ -139,6 +143,10 @@ enum RecordFeeder {
             else {
                 tokenizer.reset()
                 return false
+            }
+            for index in 0..<collector.recordCount {
+                _ = collector.select(index)
+                sink.prefetch(collector)
             }
             for index in 0..<collector.recordCount {
                 let start = collector.select(index)

@@ -1,3 +1,5 @@
+import CLibCSV
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -86,7 +88,7 @@ struct ByteInterner {
                     let bytes = UnsafeRawBufferPointer(rebasing: arena[offsets[id - 1]..<offsets[id]])
                     let otherTag = other.tags[id]
                     let tag = tagMap.map { $0[Int(otherTag)] } ?? otherTag
-                    if let filter, !filter.mayContain(Self.hash(bytes, tag: tag)) { continue }
+                    if let filter, !filter.mayContain(Slot.home(Slot.word(bytes), tag)) { continue }
                     found[id - ids.lowerBound] = find(bytes, tag: tag).id ?? 0
                 }
             }
@@ -99,8 +101,8 @@ struct ByteInterner {
     struct Filter {
         fileprivate var bits: [UInt64]
 
-        fileprivate func mayContain(_ hash: UInt32) -> Bool {
-            let bit = Int(hash) & (bits.count * 64 - 1)
+        fileprivate func mayContain(_ hash: Int) -> Bool {
+            let bit = hash & (bits.count * 64 - 1)
             return bits[bit >> 6] & 1 << UInt64(bit & 63) != 0
         }
     }
@@ -112,12 +114,24 @@ struct ByteInterner {
         var bits = [UInt64](repeating: 0, count: words)
         let mask = words * 64 - 1
         bits.withUnsafeMutableBufferPointer { bits in
-            for entry in slots where entry != 0 {
-                let bit = Int(entry >> 32) & mask
+            for entry in slots where entry.id != 0 {
+                let bit = Slot.home(entry.word, entry.tag) & mask
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
             }
         }
         return Filter(bits: bits)
+    }
+
+    /// The id of `bytes` under `tag`, if it is here (nothing is added).
+    func id(of bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32? { find(bytes, tag: tag).id }
+
+    /// Asks the processor to fetch the slot where a lookup of `bytes` under `tag` begins.
+    @inline(__always)
+    func prefetch(_ bytes: UnsafeRawBufferPointer, tag: UInt32) {
+        let slot = Slot.home(Slot.word(bytes), tag) & mask
+        slots.withUnsafeBufferPointer { slots in
+            if let base = slots.baseAddress { outcomes_prefetch(base + slot) }
+        }
     }
 
     /// Makes room for `capacity` strings without growing the table again.
