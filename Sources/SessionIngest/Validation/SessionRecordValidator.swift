@@ -328,7 +328,7 @@ extension FileSummary {
 extension SessionRecordValidator {
     /// Takes in the records a later part of the same file validated, as if this validator
     /// had read them itself.
-    /// The part's sessions are merged separately (``StagedSessions/append(_:lineOffset:recordOffset:)``).
+    /// The part's staged sessions are not moved: the finalizer reads every part in place.
     mutating func absorb(_ part: inout SessionRecordValidator, lineOffset: Int, recordOffset: Int) {
         for var issue in part.issues {
             issue.line += lineOffset
