@@ -19,7 +19,7 @@ protocol RecordSink {
     var blockBytes: Int { get }
     /// Called for each record of a block before any of them is passed to ``record(_:line:number:)``:
     /// the sink may ask for memory it will soon read. Must not change the sink's results.
-    func prefetch(_ fields: FieldCollector)
+    mutating func prefetch(_ fields: FieldCollector)
 }
 
 extension RecordSink {
@@ -131,9 +131,7 @@ enum RecordFeeder {
             if !transcode {
                 guard case .valid = UTF8Validation.validate(bytes) else { return false }
             } else {
-                guard Windows1252.firstUndefinedByte(bytes) == nil else { return false }
-                scratch.removeAll(keepingCapacity: true)
-                Windows1252.transcode(bytes, into: &scratch)
+                guard Windows1252.transcodeIfDefined(bytes, into: &scratch) else { return false }
             }
             collector.beginBlock(line: line)
             let outcome = transcode ? scratch.withUnsafeBytes { tokenizer.parse($0) } : tokenizer.parse(bytes)

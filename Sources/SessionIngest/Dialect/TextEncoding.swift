@@ -38,6 +38,19 @@ enum Windows1252 {
     /// Appends the UTF-8 form of Windows-1252 `bytes` to `output`. Undefined bytes must have
     /// been rejected first; they would become U+FFFD.
     static func transcode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        _ = transcode(bytes, into: &output, stoppingAtUndefined: false)
+    }
+
+    /// Replaces `output` with the UTF-8 form of `bytes`, in one pass; false (and `output`
+    /// unspecified) when a byte is undefined in Windows-1252.
+    static func transcodeIfDefined(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Bool {
+        output.removeAll(keepingCapacity: true)
+        return transcode(bytes, into: &output, stoppingAtUndefined: true)
+    }
+
+    private static func transcode(
+        _ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], stoppingAtUndefined: Bool
+    ) -> Bool {
         let start = output.count
         let count = bytes.count
         // At most three bytes out per byte in; the unused tail is cut off at the end.
@@ -64,6 +77,7 @@ enum Windows1252 {
                     continue
                 }
                 let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
+                if scalar == 0 && stoppingAtUndefined { return -1 }
                 let value = scalar == 0 ? 0xFFFD : scalar
                 if value < 0x800 {
                     target.storeBytes(of: UInt8(0xC0 | (value >> 6)), toByteOffset: out, as: UInt8.self)
@@ -79,7 +93,9 @@ enum Windows1252 {
             }
             return out
         }
+        guard written >= 0 else { return false }
         output.removeSubrange(written...)
+        return true
     }
 }
 

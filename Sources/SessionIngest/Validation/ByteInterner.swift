@@ -179,7 +179,8 @@ struct ByteInterner {
         static let hashed: UInt64 = 0xFF << 56
 
         /// A string of up to 7 bytes itself, its length in the top byte; a longer one as
-        /// 56 bits of its FNV-1a hash under ``hashed``.
+        /// 56 bits of its ``NoteFingerprint/fingerprint(_:)`` (a word-at-a-time hash) under
+        /// ``hashed``.
         @inline(__always)
         static func word(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
             let count = bytes.count
@@ -196,7 +197,7 @@ struct ByteInterner {
             case 0:
                 return 0
             default:
-                return hashed | (FNV1a.hash(bytes) & 0x00FF_FFFF_FFFF_FFFF)
+                return hashed | (NoteFingerprint.fingerprint(bytes) & 0x00FF_FFFF_FFFF_FFFF)
             }
         }
 

@@ -25,6 +25,8 @@ struct SessionRecordValidator: RecordSink {
     private var adverseEvents = CategoryMatcher(CategoryVocabulary.adverseEvents)
     private var painScales = CategoryMatcher(CategoryVocabulary.painScales)
     private var warnings: [(RejectReason, SessionField, Int)] = []
+    /// The clinic ``prefetch(_:)`` looked up last (ids never change once given).
+    private var lastPrefetchClinic = (key: SpellingKey(), id: UInt32(0))
 
     init(path: String, fileIndex: UInt16, options: IngestOptions, decimalComma: Bool, staged: StagedSessions)
     {
@@ -76,7 +78,7 @@ struct SessionRecordValidator: RecordSink {
     /// Fetches the patient dictionary's slot for this record ahead of validation: in an
     /// export ordered by date every patient lookup is a cache miss, and a block's misses
     /// overlap this way. Only reads the dictionaries.
-    func prefetch(_ fields: FieldCollector) {
+    mutating func prefetch(_ fields: FieldCollector) {
         guard fields.fieldCount == headerCount else { return }
         let patientColumn = column(.patientID)
         let patient = ASCII.trimmed(fields.field(patientColumn))
@@ -85,8 +87,15 @@ struct SessionRecordValidator: RecordSink {
         if clinicColumn >= 0 {
             let trimmed = ASCII.trimmed(fields.field(clinicColumn))
             if !trimmed.isEmpty {
-                guard let known = staged.clinics.id(of: trimmed) else { return }
-                clinic = known
+                // Clinics repeat: the last one looked up is remembered by its bytes.
+                let key = SpellingKey(trimmed)
+                if let key, key == lastPrefetchClinic.key {
+                    clinic = lastPrefetchClinic.id
+                } else {
+                    guard let known = staged.clinics.id(of: trimmed) else { return }
+                    clinic = known
+                    if let key { lastPrefetchClinic = (key, known) }
+                }
             }
         }
         staged.patients.prefetch(patient, tag: clinic)
