@@ -12,9 +12,9 @@ import SessionModel
 /// from the part's start; ``SessionFinalizer`` maps both to the dataset's, reading the
 /// parts' columns where they are (nothing is merged or copied first).
 struct StagedSessions {
-    var clinics = ByteInterner(capacity: 64)
-    var patients = ByteInterner(capacity: 1 << 14)
-    var therapists = ByteInterner(capacity: 256)
+    var clinics: ByteInterner
+    var patients: ByteInterner
+    var therapists: ByteInterner
 
     /// The file of every row (a part holds rows of one file only), set by ``FileParse``:
     /// each ``StagedRow/file`` is the same.
@@ -52,30 +52,58 @@ struct StagedSessions {
     /// The record's pain is on the VAS scale (0–100).
     static let vasFlag: UInt8 = 2
 
-    var count: Int { course.count }
+    /// Rows appended but not yet spread over the columns: they go over in batches, one pass
+    /// per column, instead of nineteen array appends per row.
+    private var pending: [StagedRow] = []
+    private static let batch = 256
 
-    /// Appends one accepted record (the validator's only way in).
+    init(
+        clinics: ByteInterner = ByteInterner(capacity: 64),
+        patients: ByteInterner = ByteInterner(capacity: 1 << 14),
+        therapists: ByteInterner = ByteInterner(capacity: 256)
+    ) {
+        self.clinics = clinics
+        self.patients = patients
+        self.therapists = therapists
+    }
+
+    /// Rows staged, including those not yet spread over the columns.
+    var count: Int { course.count + pending.count }
+
+    /// Appends one accepted record (the validator's only way in). The columns hold it after
+    /// the next ``flush()``.
     @inline(__always)
     mutating func append(_ row: StagedRow) {
-        line.append(row.line)
-        record.append(row.record)
-        clinic.append(row.clinic)
-        course.append(row.course)
-        dateKey.append(row.dateKey)
-        sessionNumber.append(row.sessionNumber)
-        technique.append(row.technique)
-        therapist.append(row.therapist)
-        duration.append(row.duration)
-        painPre.append(row.painPre)
-        painPost.append(row.painPost)
-        medDoses.append(row.medDoses)
-        cause.append(row.cause)
-        onsetWeeks.append(row.onsetWeeks)
-        age.append(row.age)
-        sex.append(row.sex)
-        adverseEvent.append(row.adverseEvent)
-        notesHash.append(row.notesHash)
-        flags.append((row.warned ? Self.warnedFlag : 0) | (row.vas ? Self.vasFlag : 0))
+        pending.append(row)
+        if pending.count == Self.batch { flush() }
+    }
+
+    /// Spreads the pending rows over the columns; the columns are complete afterwards.
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBufferPointer { rows in
+            line.append(contentsOf: rows.lazy.map(\.line))
+            record.append(contentsOf: rows.lazy.map(\.record))
+            clinic.append(contentsOf: rows.lazy.map(\.clinic))
+            course.append(contentsOf: rows.lazy.map(\.course))
+            dateKey.append(contentsOf: rows.lazy.map(\.dateKey))
+            sessionNumber.append(contentsOf: rows.lazy.map(\.sessionNumber))
+            technique.append(contentsOf: rows.lazy.map(\.technique))
+            therapist.append(contentsOf: rows.lazy.map(\.therapist))
+            duration.append(contentsOf: rows.lazy.map(\.duration))
+            for row in rows { painPre.append(row.painPre) }
+            for row in rows { painPost.append(row.painPost) }
+            for row in rows { medDoses.append(row.medDoses) }
+            cause.append(contentsOf: rows.lazy.map(\.cause))
+            for row in rows { onsetWeeks.append(row.onsetWeeks) }
+            age.append(contentsOf: rows.lazy.map(\.age))
+            sex.append(contentsOf: rows.lazy.map(\.sex))
+            adverseEvent.append(contentsOf: rows.lazy.map(\.adverseEvent))
+            notesHash.append(contentsOf: rows.lazy.map(\.notesHash))
+            flags.append(
+                contentsOf: rows.lazy.map { ($0.warned ? Self.warnedFlag : 0) | ($0.vas ? Self.vasFlag : 0) })
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Makes room for `capacity` rows in every column.
