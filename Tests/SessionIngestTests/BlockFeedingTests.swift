@@ -101,6 +101,39 @@ struct BlockFeedingTests {
         try Self.expectSameAsLineByLine(nulPath, "a NUL near the end")
     }
 
+    /// Blocks whose spaces all sit inside values or quotes are parsed without libcsv's
+    /// per-byte space callback; spaces at a value's edge, around quotes, on blank lines or
+    /// tabs anywhere keep it. Either way the fields must be those of line-by-line feeding.
+    @Test(arguments: [
+        "", " P1", "P1 ", "\"P1\" ", " \"P1\"", "P 1", "\"P, 1\"", "\" P1 \"", "P1\t", "P\t1",
+    ])
+    func spacesReadTheSameInBlocks(patient: String) throws {
+        let scratch = try Scratch()
+        var text = CSV.header()
+        for index in 0..<400 {
+            let notes = index % 3 == 0 ? "\"calm, then \"\"better\"\" after\"" : "walked out upright"
+            var row = CSV.row(["session_number": String(index + 1), "notes": "x"])
+            row = String(row.dropLast()) + notes
+            if index == 200 { row = "P1" + patient + row.drop { $0 != "," } }
+            if index == 300 {
+                row = patient.isEmpty ? "   " : row.replacingOccurrences(of: "P1", with: patient)
+            }
+            text += "\n" + row
+        }
+        let path = try scratch.write("spaces.csv", Array((text + "\n").utf8))
+        try Self.expectSameAsLineByLine(path, "patient \(patient.debugDescription)")
+        #expect(CSVTokenizer.spacesAreInterior(UnsafeRawBufferPointer(start: nil, count: 0), delimiter: 0x2C))
+        for (line, interior) in [
+            ("a b,c d\n", true), ("a ,b\n", false), ("a, b\n", false), (" a\n", false), ("a \n", false),
+            ("\"a , b\",c\n", true), ("\"a\" ,b\n", false), ("a,\t\n", false), ("a  b\n", false),
+        ] {
+            let result = Array(line.utf8).withUnsafeBytes {
+                CSVTokenizer.spacesAreInterior($0, delimiter: 0x2C)
+            }
+            #expect(result == interior, "\(line.debugDescription)")
+        }
+    }
+
     @Test func mutatedSamplesReadTheSameInBlocks() throws {
         let samples = try FuzzTests.sampleNames.map { try Package.bytes(ofDataset: $0) }
         let scratch = try Scratch()

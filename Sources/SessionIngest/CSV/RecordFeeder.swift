@@ -134,7 +134,8 @@ enum RecordFeeder {
                 guard Windows1252.transcodeIfDefined(bytes, into: &scratch) else { return false }
             }
             collector.beginBlock(line: line)
-            let outcome = transcode ? scratch.withUnsafeBytes { tokenizer.parse($0) } : tokenizer.parse(bytes)
+            let outcome =
+                transcode ? scratch.withUnsafeBytes { tokenizer.parseBlock($0) } : tokenizer.parseBlock(bytes)
             transcode = false
             guard outcome == .consumed, tokenizer.isBetweenRecords,
                 collector.terminatorBytes == LineTerminators.count(bytes)
