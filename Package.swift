@@ -42,15 +42,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the test targets share (a seeded generator); never part of the product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SessionIngestTests",
-            dependencies: ["SessionIngest", "SessionModel"],
+            dependencies: ["SessionIngest", "SessionModel", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "OutcomeStatsTests",
             dependencies: [
-                "OutcomeStats", "SessionModel",
+                "OutcomeStats", "SessionModel", "TestSupport",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             resources: [.copy("Fixtures")]
@@ -62,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomesCLITests",
-            dependencies: ["SessionIngest"]
+            dependencies: ["SessionIngest", "TestSupport"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The three commands, each run the way a user would on one input file.
@@ -66,10 +67,10 @@ enum BadInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .blankLines: try directory.write("\n\n   \n\t\n\r\n\n", to: name)
         case .headerMissingColumns: try directory.write("Name,When,Score\nA,2024-01-01,5\n", to: name)
         case .randomBytesSeed1, .randomBytesSeed2, .randomBytesSeed3:
-            var generator = SeededGenerator(seed: UInt64(rawValue.last!.wholeNumberValue!))
+            var generator = SplitMix64(seed: UInt64(rawValue.last!.wholeNumberValue!))
             try directory.write(generator.bytes(64 << 10), to: name)
         case .randomBytesWithoutNUL:
-            var generator = SeededGenerator(seed: 42)
+            var generator = SplitMix64(seed: 42)
             try directory.write(generator.bytes(64 << 10, from: Array(1...255)), to: name)
         case .nulBytes:
             var data = Data((Self.header + "P1,2024-01-01,swedish,5,ok\n").utf8)

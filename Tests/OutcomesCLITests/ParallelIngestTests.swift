@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A large file is parsed in parts on several threads; the output must not depend on it.
@@ -16,7 +17,7 @@ struct ParallelIngestTests {
     /// About 18 MB (well above two 8 MiB parts) of courses whose notes hold quoted commas,
     /// quotes and line breaks, with duplicates far apart and defects late in the file.
     static func bigExport() -> (text: String, defects: Defects) {
-        var generator = SeededGenerator(seed: 2024)
+        var generator = SplitMix64(seed: 2024)
         var text = "clinic_id,patient_id,session_date,session_number,technique,pain_pre,notes\n"
         text.reserveCapacity(19_000_000)
         var defects = Defects()

@@ -1,19 +1,8 @@
 import Foundation
+import TestSupport
 
-/// SplitMix64: a small seeded generator, so "random" inputs are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// `count` bytes drawn from `allowed`.
     mutating func bytes(_ count: Int, from allowed: [UInt8] = Array(0...255)) -> Data {
         Data((0..<count).map { _ in allowed[Int(next() % UInt64(allowed.count))] })
     }
