@@ -11,6 +11,19 @@ enum ASCII {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
     }
 
+    /// The first offset at or after `index` that does not begin a whole 8-byte word of
+    /// ASCII in `bytes`: runs of ASCII are skipped a word at a time.
+    @inline(__always)
+    static func endOfASCIIWords(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
+        var index = index
+        while bytes.count - index >= 8
+            && bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+            index += 8
+        }
+        return index
+    }
+
     /// `bytes` without leading and trailing ASCII white space.
     @inline(__always)
     static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {

@@ -255,20 +255,21 @@ final class FieldCollector {
     }
 
     private static func growSpans(_ state: UnsafeMutablePointer<State>) {
-        let capacity = state.pointee.spanCapacity
-        let larger = UnsafeMutablePointer<Span>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: state.pointee.spans, count: capacity)
-        state.pointee.spans.deallocate()
-        state.pointee.spans = larger
-        state.pointee.spanCapacity = capacity * 2
+        doubleCapacity(&state.pointee.spans, &state.pointee.spanCapacity)
     }
 
     private static func growRecords(_ state: UnsafeMutablePointer<State>) {
-        let capacity = state.pointee.recordCapacity
-        let larger = UnsafeMutablePointer<Record>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: state.pointee.records, count: capacity)
-        state.pointee.records.deallocate()
-        state.pointee.records = larger
-        state.pointee.recordCapacity = capacity * 2
+        doubleCapacity(&state.pointee.records, &state.pointee.recordCapacity)
+    }
+
+    /// Moves the `capacity` elements at `pointer` into twice the room.
+    private static func doubleCapacity<Element>(
+        _ pointer: inout UnsafeMutablePointer<Element>, _ capacity: inout Int
+    ) {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: pointer, count: capacity)
+        pointer.deallocate()
+        pointer = larger
+        capacity *= 2
     }
 }

@@ -20,19 +20,12 @@ enum Windows1252 {
     /// The offset of the first byte with no Windows-1252 character, if any.
     static func firstUndefinedByte(_ bytes: UnsafeRawBufferPointer) -> Int? {
         var index = 0
-        let count = bytes.count
-        while index < count {
-            // Runs of ASCII a word at a time.
-            if count - index >= 8
-                && bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-            {
-                index += 8
-                continue
-            }
+        while true {
+            index = ASCII.endOfASCIIWords(bytes, from: index)
+            guard index < bytes.count else { return nil }
             if !isDefined(bytes[index]) { return index }
             index += 1
         }
-        return nil
     }
 
     /// Appends the UTF-8 form of Windows-1252 `bytes` to `output`. Undefined bytes must have
@@ -110,14 +103,8 @@ enum UTF8Validation {
     }
 
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
+        var index = ASCII.endOfASCIIWords(bytes, from: 0)
         let count = bytes.count
-        while index + 8 <= count {
-            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                return false
-            }
-            index += 8
-        }
         while index < count {
             if bytes[index] >= 0x80 { return false }
             index += 1
@@ -156,14 +143,7 @@ enum UTF8Validation {
         while index < count {
             let lead = bytes[index]
             if lead < 0x80 {
-                index += 1
-                // Runs of ASCII a word at a time.
-                while index + 8 <= count
-                    && bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080
-                        == 0
-                {
-                    index += 8
-                }
+                index = ASCII.endOfASCIIWords(bytes, from: index + 1)
                 continue
             }
             let length: Int

@@ -13,8 +13,8 @@ import CLibCSV
 /// "missing".
 ///
 /// Consecutive records very often repeat the same patient and clinic, so the last string
-/// interned is remembered (when it is at most 16 bytes long) and asked for again without
-/// hashing. Each slot of the table holds its string (up to 7 bytes, and its length) or 56
+/// interned is remembered (as a ``SpellingKey``, when it is 1 to 32 bytes long) and asked
+/// for again without hashing. Each slot of the table holds its string (up to 7 bytes, and its length) or 56
 /// bits of its hash, with its tag and id: a lookup of a short id reads one slot's cache line
 /// and nothing else, which matters when the rows of an export come by date and every patient
 /// lookup lands somewhere new in a table of a million patients.
@@ -26,7 +26,7 @@ struct ByteInterner {
     private var slots: [Slot]
     private var mask: Int
     /// The string, tag and id of the last call (a key no string has until then).
-    private var lastKey = Key(count: -2, low: 0, high: 0)
+    private var lastKey = SpellingKey()
     private var lastTag: UInt32 = 0
     private var lastID: UInt32 = 0
 
@@ -43,10 +43,10 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32 {
-        let key = Key(bytes)
-        if key == lastKey && tag == lastTag { return lastID }
+        let key = SpellingKey(bytes)
+        if let key, key == lastKey && tag == lastTag { return lastID }
         let id = lookUp(bytes, tag: tag)
-        if key.count >= 0 {
+        if let key {
             lastKey = key
             lastTag = tag
             lastID = id
@@ -251,42 +251,5 @@ struct ByteInterner {
             }
         }
         slots = grown
-    }
-
-    /// A string of at most 16 bytes in two words, for the last-hit check: equal keys are
-    /// equal strings. A longer string gets count -1 and is never remembered.
-    struct Key: Equatable {
-        var count: Int
-        var low: UInt64
-        var high: UInt64
-
-        init(count: Int, low: UInt64, high: UInt64) {
-            self.count = count
-            self.low = low
-            self.high = high
-        }
-
-        @inline(__always)
-        init(_ bytes: UnsafeRawBufferPointer) {
-            let count = bytes.count
-            switch count {
-            case 8...16:
-                // Two overlapping words hold every byte.
-                self.init(
-                    count: count, low: bytes.loadUnaligned(as: UInt64.self),
-                    high: bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-            case 4..<8:
-                self.init(
-                    count: count, low: UInt64(bytes.loadUnaligned(as: UInt32.self)),
-                    high: UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
-            case 1..<4:
-                let low = UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
-                self.init(count: count, low: low, high: 0)
-            case 0:
-                self.init(count: 0, low: 0, high: 0)
-            default:
-                self.init(count: -1, low: 0, high: 0)
-            }
-        }
     }
 }

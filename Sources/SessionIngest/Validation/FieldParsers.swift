@@ -21,11 +21,7 @@ enum FieldParsers {
     @inline(__always)
     static func decimal(_ field: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
         let bytes = ASCII.trimmed(field)
-        guard bytes.count <= 15, let base = bytes.baseAddress else {
-            return longDecimal(bytes, decimalComma: decimalComma)
-        }
-        // Up to 15 characters: at most 15 digits, so the mantissa is exact and one division
-        // by an exact power of ten is correctly rounded (the general path gives the same).
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
         let count = bytes.count
         var index = 0
         let first = base.load(as: UInt8.self)
@@ -33,13 +29,15 @@ enum FieldParsers {
         if negative || first == UInt8(ascii: "+") { index = 1 }
         var mantissa: UInt64 = 0
         var digits = 0
+        var significant = 0
         var separator = -1
         while index < count {
             let byte = base.load(fromByteOffset: index, as: UInt8.self)
             let digit = byte &- UInt8(ascii: "0")
             if digit < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
                 digits += 1
+                if mantissa > 0 || digit != 0 { significant += 1 }
+                if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(digit) }
             } else if separator < 0
                 && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ",")))
             {
@@ -50,51 +48,16 @@ enum FieldParsers {
             index += 1
         }
         guard digits > 0 else { return nil }
-        let magnitude: Double
-        switch separator < 0 ? 0 : count - separator - 1 {
-        case 0: magnitude = Double(mantissa)
-        case 1: magnitude = Double(mantissa) / 10
-        case 2: magnitude = Double(mantissa) / 100
-        case let decimals: magnitude = Double(mantissa) / powersOfTen[decimals]
-        }
-        return negative ? -magnitude : magnitude
-    }
-
-    /// ``decimal(_:decimalComma:)`` for any length (`bytes` already trimmed).
-    private static func longDecimal(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
-        var index = 0
-        let count = bytes.count
-        guard count > 0 else { return nil }
-        var negative = false
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            negative = bytes[0] == UInt8(ascii: "-")
-            index = 1
-        }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var significant = 0
-        var decimals = 0
-        var seenSeparator = false
-        while index < count {
-            let byte = bytes[index]
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                digits += 1
-                if mantissa > 0 || byte != UInt8(ascii: "0") { significant += 1 }
-                if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
-                if seenSeparator { decimals += 1 }
-            } else if !seenSeparator
-                && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ",")))
-            {
-                seenSeparator = true
-            } else {
-                return nil
-            }
-            index += 1
-        }
-        guard digits > 0 else { return nil }
+        let decimals = separator < 0 ? 0 : count - separator - 1
         if significant <= 15 && decimals <= 22 {
-            let value = Double(mantissa) / powersOfTen[decimals]
-            return negative ? -value : value
+            let magnitude: Double
+            switch decimals {
+            case 0: magnitude = Double(mantissa)
+            case 1: magnitude = Double(mantissa) / 10
+            case 2: magnitude = Double(mantissa) / 100
+            default: magnitude = Double(mantissa) / powersOfTen[decimals]
+            }
+            return negative ? -magnitude : magnitude
         }
         var text = [CChar](repeating: 0, count: count + 1)
         for position in 0..<count {
