@@ -2,6 +2,7 @@
 /// libcsv delivers the field, a word at a time; notes themselves are never stored.
 ///
 /// A blank note and an absent notes column have the same fingerprint, ``empty``.
+/// ``fingerprint(_:)`` also hashes the dictionaries' keys longer than 7 bytes.
 enum NoteFingerprint {
     static let empty: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
