@@ -1,5 +1,5 @@
 /// An adverse event recorded for a session (METRICS.md §1). Empty input is `none`.
-public enum AdverseEvent: UInt8, CaseIterable, Sendable, Hashable, Comparable {
+public enum AdverseEvent: UInt8, CaseIterable, Sendable, Hashable, Comparable, BitwiseCopyable {
     case none
     case soreness
     case bruising

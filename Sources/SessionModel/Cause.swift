@@ -1,5 +1,5 @@
 /// The clinical cause of a patient's sciatica (METRICS.md §1). Empty input is `unknown`.
-public enum Cause: UInt8, CaseIterable, Sendable, Hashable, Comparable {
+public enum Cause: UInt8, CaseIterable, Sendable, Hashable, Comparable, BitwiseCopyable {
     case herniatedDisc
     case degenerativeDisc
     case spinalStenosis

@@ -1,5 +1,5 @@
 /// A patient's recorded sex (METRICS.md §1). Empty input is `unknown`.
-public enum Sex: UInt8, CaseIterable, Sendable, Hashable, Comparable {
+public enum Sex: UInt8, CaseIterable, Sendable, Hashable, Comparable, BitwiseCopyable {
     case female
     case male
     case other

@@ -2,7 +2,7 @@
 ///
 /// The raw value is the canonical snake_case name written in every output.
 /// Case order is the order rows appear in every report.
-public enum Technique: UInt8, CaseIterable, Sendable, Hashable, Comparable {
+public enum Technique: UInt8, CaseIterable, Sendable, Hashable, Comparable, BitwiseCopyable {
     case deepTissue
     case swedish
     case neuromuscular

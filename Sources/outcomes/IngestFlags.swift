@@ -55,11 +55,15 @@ struct IngestFlags: ParsableArguments {
 
     /// Ingests `paths` with these flags, drawing a progress bar while reading when stderr
     /// is a terminal; the bar is cleared however ingest ends.
-    func ingest(_ paths: [String], timings: PhaseTimings? = nil) throws -> IngestResult {
+    /// With `buildsTable` false, only the data-quality accounting is wanted.
+    func ingest(_ paths: [String], buildsTable: Bool = true, timings: PhaseTimings? = nil) throws
+        -> IngestResult
+    {
         let progress = ProgressBar.start(for: paths)
         defer { ProgressBar.finish(progress) }
         return try Ingestor.ingest(
-            paths: paths, options: options(), parallelism: parallelism, progress: progress, timings: timings)
+            paths: paths, options: options(), parallelism: parallelism, buildsTable: buildsTable,
+            progress: progress, timings: timings)
     }
 
     /// The ingest options these flags describe.

@@ -34,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let timings = PhaseTimings.fromEnvironment()
-        let result = try ingest.ingest(files, timings: timings)
+        let result = try ingest.ingest(files, buildsTable: false, timings: timings)
         try OutputFolder(path: out).write([
             ("rejects.csv", IngestTables.rejects(result.issues).rendered()),
             ("data_quality.csv", IngestTables.dataQuality(result).rendered()),

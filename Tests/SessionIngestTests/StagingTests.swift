@@ -95,6 +95,67 @@ struct StagingTests {
         #expect(untouched.find(ids, of: laterPatients, tags: clinicMap, filter: filter) == expected)
     }
 
+    /// Copies of a column share memory, yet what each copy holds never changes when another
+    /// appends, whether or not the memory had room; growing keeps every element.
+    @Test func stagedColumnCopiesKeepTheirElements() {
+        var original = StagedColumn<UInt32>(capacity: 4)
+        for value in 0..<3 { original.append(UInt32(value)) }
+        var copy = original
+        copy.append(100)
+        original.append(200)
+        original.append(201)
+        copy.append(101)
+        #expect(Array(original) == [0, 1, 2, 200, 201])
+        #expect(Array(copy) == [0, 1, 2, 100, 101])
+        var grown: StagedColumn<UInt32> = []
+        for value in 0..<10_000 { grown.append(UInt32(value * 3)) }
+        let snapshot = grown
+        grown.append(7)
+        #expect(snapshot.count == 10_000 && grown.count == 10_001)
+        #expect(snapshot.indices.allSatisfy { snapshot[$0] == UInt32($0 * 3) && grown[$0] == snapshot[$0] })
+        #expect(grown.withUnsafeBufferPointer { $0.last } == 7)
+    }
+
+    /// Line and record numbers kept as runs give back every row's own, whatever the gaps.
+    @Test func rowPositionsGiveEveryRowsLineAndRecord() {
+        var random = SplitMix64(seed: 11)
+        var positions = RowPositions()
+        var expected: [(line: Int, record: Int)] = []
+        var line = 2
+        var record = 1
+        for row in 0..<50_000 {
+            if random.chance(0.01) { record += random.int(1...3) }  // rejected records
+            if random.chance(0.01) { line += random.int(1...4) }  // blank lines, quoted line breaks
+            positions.append(row: row, line: UInt32(line + record), record: UInt32(record))
+            expected.append((line + record, record))
+            record += 1
+        }
+        #expect(positions.runs > 500 && positions.runs < 2_000)
+        #expect(
+            expected.indices.allSatisfy {
+                positions.line(of: $0) == expected[$0].line && positions.record(of: $0) == expected[$0].record
+            })
+        var clean = RowPositions()
+        for row in 0..<1_000 { clean.append(row: row, line: UInt32(row + 2), record: UInt32(row + 1)) }
+        #expect(clean.runs == 1 && clean.line(of: 999) == 1_001 && clean.record(of: 0) == 1)
+    }
+
+    /// Without the table (`outcomes validate`), the accounting is that of a full ingest:
+    /// the same counts, issues and file summaries, on every sample and in parts.
+    @Test(arguments: FuzzTests.sampleNames)
+    func accountingWithoutTheTableIsTheSame(name: String) throws {
+        let path = Package.dataset(name)
+        var options = IngestOptions()
+        options.minimumPartBytes = 1 << 12
+        let full = try Ingestor.ingest(paths: [path], options: options, parallelism: 3)
+        let accounting = try Ingestor.ingest(
+            paths: [path], options: options, parallelism: 3, buildsTable: false)
+        #expect(accounting.table.count == 0 && full.table.count > 0)
+        var withoutTable = full
+        withoutTable.table = accounting.table
+        #expect(PartsTests.expectSame(accounting, withoutTable, name))
+    }
+
     /// Stored as hundredths or in the side table, every double comes back bit for bit, and
     /// the scatter into the table gives what ``DecimalColumn/pain(_:vas:)`` gives.
     @Test func decimalsComeBackBitForBit() {

@@ -164,7 +164,6 @@ extension SessionRecordValidator {
     fileprivate mutating func takeStaged(fileIndex: UInt16, lineOffset: Int, recordOffset: Int)
         -> StagedSessions
     {
-        staged.flush()
         var taken = StagedSessions(
             clinics: ByteInterner(capacity: 0), patients: ByteInterner(capacity: 0),
             therapists: ByteInterner(capacity: 0))

@@ -21,6 +21,9 @@ struct SessionFinalizer {
     var paths: [String]
     /// At most this many threads at a time (1: all on the calling thread).
     var parallelism = 1
+    /// False: decide what is removed and count what is kept, but leave the table empty
+    /// (`outcomes validate` reads only the accounting).
+    var buildsTable = true
 
     /// Per-file tallies of what finalising removed.
     struct Removals {
@@ -114,7 +117,7 @@ struct SessionFinalizer {
         //    without a session number get one by date order. Ranges of courses in parallel,
         //    while the pages of where each row goes are mapped (each row gets its place or
         //    -1 there: removed rows in step 4, kept rows in step 5).
-        var destination = uninitialized(Int32.self, bases[parts.count])
+        var destination = uninitialized(Int32.self, buildsTable ? bases[parts.count] : 0)
         let chunks = courseChunks(starts, count: min(max(parallelism, 1), 8) * 4)
         let outcomes = ResultSlots<CourseResolver.Outcome>(count: chunks.count)
         order.withUnsafeMutableBufferPointer { order in
@@ -166,7 +169,7 @@ struct SessionFinalizer {
             let flags = parts[part].flags[local]
             if flags & StagedSessions.warnedFlag != 0 { keptWarned[file] -= 1 }
             if flags & StagedSessions.vasFlag != 0 { keptVAS[file] -= 1 }
-            destination[bases[part] + local] = -1
+            if buildsTable { destination[bases[part] + local] = -1 }
             let record = parts[part].fileRecord(local)
             removedRecords.insert(file: file, record: record)
             issues.append(
@@ -205,10 +208,13 @@ struct SessionFinalizer {
             }
         }
         for part in parts.indices {
-            parts[part].line = []
-            parts[part].record = []
+            parts[part].positions = RowPositions()
             parts[part].therapist = []
             parts[part].notesHash = []
+        }
+        guard buildsTable else {
+            removeWarnings(ofRemoved: removedRecords, from: &issues)
+            return (SessionTable(), removals, keptWarned, keptVAS)
         }
 
         // 5. Kept rows in course order, with dense course numbers: where each row goes. The
@@ -290,13 +296,17 @@ struct SessionFinalizer {
         destination = []
         for column in filled { column.store(in: &table) }
 
-        if !removedRecords.isEmpty {
-            issues.removeAll { issue in
-                issue.reason.severity == .warning
-                    && removedRecords.contains(file: issue.fileIndex, record: issue.record)
-            }
-        }
+        removeWarnings(ofRemoved: removedRecords, from: &issues)
         return (table, removals, keptWarned, keptVAS)
+    }
+
+    /// A removed record keeps its reason for removal only, not the warnings it had.
+    private func removeWarnings(ofRemoved removedRecords: RemovedRecords, from issues: inout [RecordIssue]) {
+        guard !removedRecords.isEmpty else { return }
+        issues.removeAll { issue in
+            issue.reason.severity == .warning
+                && removedRecords.contains(file: issue.fileIndex, record: issue.record)
+        }
     }
 
     /// Calls `body` for `0..<count`, on several threads when `parallelism` allows.
@@ -783,10 +793,10 @@ private struct CourseResolver {
 /// Columns of the table still to be filled, taken out of the parts so that the thread that
 /// fills one can release its sources as soon as it is done.
 private enum ColumnJob {
-    case clinic([[UInt32]], maps: [[UInt32]])
-    case decimal(WritableKeyPath<SessionTable, [Double]>, [DecimalColumn], vas: [[UInt8]]?)
-    case techniqueDurationCause([[Technique]], [[UInt8]], [[Cause]])
-    case ageSexAdverseEvent([[UInt8]], [[Sex]], [[AdverseEvent]])
+    case clinic([StagedColumn<UInt32>], maps: [[UInt32]])
+    case decimal(WritableKeyPath<SessionTable, [Double]>, [DecimalColumn], vas: [StagedColumn<UInt8>]?)
+    case techniqueDurationCause([StagedColumn<Technique>], [StagedColumn<UInt8>], [StagedColumn<Cause>])
+    case ageSexAdverseEvent([StagedColumn<UInt8>], [StagedColumn<Sex>], [StagedColumn<AdverseEvent>])
 
     static let count = 7
 
@@ -819,7 +829,7 @@ private enum ColumnJob {
         /// Up to three columns at once (one pass over the destinations), each written at
         /// every destination: the output arrays are created without initialising them.
         func scatter<A, B, C>(
-            _ a: [[A]], _ b: [[B]], _ c: [[C]]
+            _ a: [StagedColumn<A>], _ b: [StagedColumn<B>], _ c: [StagedColumn<C>]
         ) -> ([A], [B], [C]) {
             var outputB: [B] = []
             var outputC: [C] = []

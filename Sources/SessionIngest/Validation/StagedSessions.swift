@@ -23,39 +23,34 @@ struct StagedSessions {
     var lineOffset = 0
     var recordOffset = 0
 
-    var line: [UInt32] = []
-    var record: [UInt32] = []
-    var clinic: [UInt32] = []
-    var course: [UInt32] = []
+    /// Where each row came from: its line and record numbers in the part.
+    var positions = RowPositions()
+    var clinic = StagedColumn<UInt32>()
+    var course = StagedColumn<UInt32>()
     /// A day number, or a packed slash date waiting for the column's order.
-    var dateKey: [Int32] = []
+    var dateKey = StagedColumn<Int32>()
     /// 0 when the file has no session_number column.
-    var sessionNumber: [Int32] = []
-    var technique: [Technique] = []
-    var therapist: [UInt32] = []
-    var duration: [UInt8] = []
+    var sessionNumber = StagedColumn<Int32>()
+    var technique = StagedColumn<Technique>()
+    var therapist = StagedColumn<UInt32>()
+    var duration = StagedColumn<UInt8>()
     /// Decimal columns as exact hundredths (see ``DecimalColumn``): half the memory of doubles.
     var painPre = DecimalColumn()
     var painPost = DecimalColumn()
     var medDoses = DecimalColumn()
-    var cause: [Cause] = []
+    var cause = StagedColumn<Cause>()
     var onsetWeeks = DecimalColumn()
-    var age: [UInt8] = []
-    var sex: [Sex] = []
-    var adverseEvent: [AdverseEvent] = []
-    var notesHash: [UInt64] = []
+    var age = StagedColumn<UInt8>()
+    var sex = StagedColumn<Sex>()
+    var adverseEvent = StagedColumn<AdverseEvent>()
+    var notesHash = StagedColumn<UInt64>()
     /// ``warnedFlag`` and ``vasFlag`` of each row.
-    var flags: [UInt8] = []
+    var flags = StagedColumn<UInt8>()
 
     /// The record had a warning.
     static let warnedFlag: UInt8 = 1
     /// The record's pain is on the VAS scale (0–100).
     static let vasFlag: UInt8 = 2
-
-    /// Rows appended but not yet spread over the columns: they go over in batches, one pass
-    /// per column, instead of nineteen array appends per row.
-    private var pending: [StagedRow] = []
-    private static let batch = 256
 
     init(
         clinics: ByteInterner = ByteInterner(capacity: 64),
@@ -67,49 +62,34 @@ struct StagedSessions {
         self.therapists = therapists
     }
 
-    /// Rows staged, including those not yet spread over the columns.
-    var count: Int { course.count + pending.count }
+    /// Rows staged.
+    var count: Int { course.count }
 
-    /// Appends one accepted record (the validator's only way in). The columns hold it after
-    /// the next ``flush()``.
+    /// Appends one accepted record (the validator's only way in), straight into the columns.
     @inline(__always)
     mutating func append(_ row: StagedRow) {
-        pending.append(row)
-        if pending.count == Self.batch { flush() }
-    }
-
-    /// Spreads the pending rows over the columns; the columns are complete afterwards.
-    mutating func flush() {
-        guard !pending.isEmpty else { return }
-        pending.withUnsafeBufferPointer { rows in
-            line.append(contentsOf: rows.lazy.map(\.line))
-            record.append(contentsOf: rows.lazy.map(\.record))
-            clinic.append(contentsOf: rows.lazy.map(\.clinic))
-            course.append(contentsOf: rows.lazy.map(\.course))
-            dateKey.append(contentsOf: rows.lazy.map(\.dateKey))
-            sessionNumber.append(contentsOf: rows.lazy.map(\.sessionNumber))
-            technique.append(contentsOf: rows.lazy.map(\.technique))
-            therapist.append(contentsOf: rows.lazy.map(\.therapist))
-            duration.append(contentsOf: rows.lazy.map(\.duration))
-            for row in rows { painPre.append(row.painPre) }
-            for row in rows { painPost.append(row.painPost) }
-            for row in rows { medDoses.append(row.medDoses) }
-            cause.append(contentsOf: rows.lazy.map(\.cause))
-            for row in rows { onsetWeeks.append(row.onsetWeeks) }
-            age.append(contentsOf: rows.lazy.map(\.age))
-            sex.append(contentsOf: rows.lazy.map(\.sex))
-            adverseEvent.append(contentsOf: rows.lazy.map(\.adverseEvent))
-            notesHash.append(contentsOf: rows.lazy.map(\.notesHash))
-            flags.append(
-                contentsOf: rows.lazy.map { ($0.warned ? Self.warnedFlag : 0) | ($0.vas ? Self.vasFlag : 0) })
-        }
-        pending.removeAll(keepingCapacity: true)
+        positions.append(row: count, line: row.line, record: row.record)
+        clinic.append(row.clinic)
+        course.append(row.course)
+        dateKey.append(row.dateKey)
+        sessionNumber.append(row.sessionNumber)
+        technique.append(row.technique)
+        therapist.append(row.therapist)
+        duration.append(row.duration)
+        painPre.append(row.painPre)
+        painPost.append(row.painPost)
+        medDoses.append(row.medDoses)
+        cause.append(row.cause)
+        onsetWeeks.append(row.onsetWeeks)
+        age.append(row.age)
+        sex.append(row.sex)
+        adverseEvent.append(row.adverseEvent)
+        notesHash.append(row.notesHash)
+        flags.append((row.warned ? Self.warnedFlag : 0) | (row.vas ? Self.vasFlag : 0))
     }
 
     /// Makes room for `capacity` rows in every column.
     mutating func reserveCapacity(_ capacity: Int) {
-        line.reserveCapacity(capacity)
-        record.reserveCapacity(capacity)
         clinic.reserveCapacity(capacity)
         course.reserveCapacity(capacity)
         dateKey.reserveCapacity(capacity)
@@ -130,10 +110,57 @@ struct StagedSessions {
     }
 
     /// Row `row`'s line in its file.
-    func fileLine(_ row: Int) -> Int { lineOffset + Int(line[row]) }
+    func fileLine(_ row: Int) -> Int { lineOffset + positions.line(of: row) }
 
     /// Row `row`'s record number in its file.
-    func fileRecord(_ row: Int) -> Int { recordOffset + Int(record[row]) }
+    func fileRecord(_ row: Int) -> Int { recordOffset + positions.record(of: row) }
+}
+
+/// The line and record numbers of staged rows, kept as runs: within a run each row's
+/// numbers are the run's first row's plus the rows between them. A run ends where a record
+/// was rejected (and so not staged), a record spans lines, or a blank line comes between.
+/// A clean export is one run; ten million rows of line and record numbers would otherwise
+/// be 80 MB written once and read only for the few rows finalising removes.
+struct RowPositions {
+    /// Per run: its first row, and line and record numbers minus the row index (both only
+    /// grow from run to run, since lines and records increase by at least one per row).
+    private var firstRow: [Int] = []
+    private var lineMinusRow: [Int] = []
+    private var recordMinusRow: [Int] = []
+    /// The last run's, or `Int.min` before the first row.
+    private var lastLineMinusRow = Int.min
+    private var lastRecordMinusRow = Int.min
+
+    /// Runs so far (for tests).
+    var runs: Int { firstRow.count }
+
+    /// Records row `row` (the next one) at `line` and `record`.
+    @inline(__always)
+    mutating func append(row: Int, line: UInt32, record: UInt32) {
+        let lineOffset = Int(line) - row
+        let recordOffset = Int(record) - row
+        if lineOffset == lastLineMinusRow && recordOffset == lastRecordMinusRow { return }
+        lastLineMinusRow = lineOffset
+        lastRecordMinusRow = recordOffset
+        firstRow.append(row)
+        lineMinusRow.append(lineOffset)
+        recordMinusRow.append(recordOffset)
+    }
+
+    func line(of row: Int) -> Int { row + lineMinusRow[run(of: row)] }
+
+    func record(of row: Int) -> Int { row + recordMinusRow[run(of: row)] }
+
+    /// The last run starting at or before `row`.
+    private func run(of row: Int) -> Int {
+        var low = 0
+        var high = firstRow.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if firstRow[middle] <= row { low = middle } else { high = middle }
+        }
+        return low
+    }
 }
 
 /// One accepted record as the validator hands it over: ids interned into the same
@@ -172,7 +199,7 @@ struct DecimalColumn {
     static let missing = Int32.min
     static let inSideTable = Int32.min + 1
 
-    private(set) var hundredths: [Int32] = []
+    private(set) var hundredths = StagedColumn<Int32>()
     private var exceptions: [Int: Double] = [:]
 
     /// `Double(h) / 100` for every h below ``tabled``, then the same divided by 10 (a VAS
