@@ -114,6 +114,27 @@ struct StagingTests {
         #expect(snapshot.count == 10_000 && grown.count == 10_001)
         #expect(snapshot.indices.allSatisfy { snapshot[$0] == UInt32($0 * 3) && grown[$0] == snapshot[$0] })
         #expect(grown.withUnsafeBufferPointer { $0.last } == 7)
+
+        // A column appended to by a `StagedSessions` (claimed for good) and copies of both.
+        var staged = StagedSessions()
+        func row(_ course: UInt32) -> StagedRow {
+            StagedRow(
+                file: 0, line: course + 1, record: course, clinic: 1, course: course, dateKey: 0,
+                sessionNumber: 1, technique: .swedish, therapist: 0, duration: 0, painPre: 5, painPost: .nan,
+                medDoses: .nan, cause: .unknown, onsetWeeks: .nan, age: 0, sex: .unknown, adverseEvent: .none,
+                notesHash: 0, warned: false, vas: false)
+        }
+        for course in 0..<5 { staged.append(row(UInt32(course))) }
+        var taken = staged.course
+        var stagedCopy = staged
+        staged.append(row(50))
+        taken.append(60)
+        stagedCopy.append(row(70))
+        staged.append(row(51))
+        #expect(Array(staged.course) == [0, 1, 2, 3, 4, 50, 51])
+        #expect(Array(taken) == [0, 1, 2, 3, 4, 60])
+        #expect(Array(stagedCopy.course) == [0, 1, 2, 3, 4, 70])
+        #expect(stagedCopy.painPre.count == 6 && staged.painPre.count == 7 && staged.painPre[6] == 5)
     }
 
     /// Line and record numbers kept as runs give back every row's own, whatever the gaps.

@@ -2,13 +2,16 @@
 ///
 /// The validator appends nineteen of these per accepted record, ten million times for a
 /// large export. A Swift array's append checks its buffer's uniqueness with a runtime call
-/// each time; here an append is a capacity test, a claim test and two stores, so the
-/// columns are written row by row instead of through a transposing batch.
+/// each time; here a ``StagedSessions`` checks once per row that it holds its columns
+/// alone, and each column's append is a capacity test and a store, so the columns are
+/// written row by row instead of through a transposing batch.
 ///
 /// Value semantics: copies share memory, but the elements a copy can see never change. An
 /// append writes just past the copy's own count, and does so in place only when no other
-/// copy has appended there first (the memory remembers how many elements have been
-/// claimed); otherwise the copy moves to memory of its own.
+/// copy may append there: the memory's header says how many elements a copy appending on
+/// its own (``append(_:)``) has claimed, or that a ``StagedSessions`` holds the column for
+/// good (``claimForGood()``, after which it appends with ``appendClaimed(_:)``). Any other
+/// copy that appends first moves to memory of its own.
 ///
 /// (Transparent huge pages for the larger columns were tried: on this kind of virtual
 /// machine the kernel then spent more time clearing pages than the faults saved.)
@@ -83,6 +86,28 @@ struct StagedColumn<Element: BitwiseCopyable>: RandomAccessCollection, Expressib
         count &+= 1
         Self.setClaimed(count, before: elements)
     }
+
+    /// Appends without the claim test, for a ``StagedSessions`` that has called
+    /// ``claimForGood()`` and checked since that no copy of it shares its columns.
+    @inline(__always)
+    mutating func appendClaimed(_ value: Element) {
+        if _slowPath(count == capacity) {
+            moveToOwnMemory(minimumCapacity: count + 1)
+            Self.setClaimed(Self.claimedForGood, before: elements)
+        }
+        elements[count] = value
+        count &+= 1
+    }
+
+    /// Makes this copy the only one that may ever append to its memory (moving it to memory
+    /// of its own first if another copy may): every other copy's ``append(_:)`` will move.
+    mutating func claimForGood() {
+        if Self.claimed(before: elements) != count { moveToOwnMemory(minimumCapacity: count + 1) }
+        Self.setClaimed(Self.claimedForGood, before: elements)
+    }
+
+    /// The header's value once a ``StagedSessions`` holds the memory: no count equals it.
+    private static var claimedForGood: Int { -1 }
 
     @inline(__always)
     fileprivate static func claimed(before elements: UnsafeMutablePointer<Element>) -> Int {

@@ -65,31 +65,60 @@ struct StagedSessions {
     /// Rows staged.
     var count: Int { course.count }
 
+    /// Shared by copies of this value: when it is not uniquely referenced, a copy may share
+    /// the columns' memory, and the columns are claimed again (see ``StagedColumn``).
+    private var owner: Owner?
+    private final class Owner {}
+
     /// Appends one accepted record (the validator's only way in), straight into the columns.
     @inline(__always)
     mutating func append(_ row: StagedRow) {
+        if _slowPath(!isKnownUniquelyReferenced(&owner)) { claimColumns() }
         positions.append(row: count, line: row.line, record: row.record)
-        clinic.append(row.clinic)
-        course.append(row.course)
-        dateKey.append(row.dateKey)
-        sessionNumber.append(row.sessionNumber)
-        technique.append(row.technique)
-        therapist.append(row.therapist)
-        duration.append(row.duration)
-        painPre.append(row.painPre)
-        painPost.append(row.painPost)
-        medDoses.append(row.medDoses)
-        cause.append(row.cause)
-        onsetWeeks.append(row.onsetWeeks)
-        age.append(row.age)
-        sex.append(row.sex)
-        adverseEvent.append(row.adverseEvent)
-        notesHash.append(row.notesHash)
-        flags.append((row.warned ? Self.warnedFlag : 0) | (row.vas ? Self.vasFlag : 0))
+        clinic.appendClaimed(row.clinic)
+        course.appendClaimed(row.course)
+        dateKey.appendClaimed(row.dateKey)
+        sessionNumber.appendClaimed(row.sessionNumber)
+        technique.appendClaimed(row.technique)
+        therapist.appendClaimed(row.therapist)
+        duration.appendClaimed(row.duration)
+        painPre.appendClaimed(row.painPre)
+        painPost.appendClaimed(row.painPost)
+        medDoses.appendClaimed(row.medDoses)
+        cause.appendClaimed(row.cause)
+        onsetWeeks.appendClaimed(row.onsetWeeks)
+        age.appendClaimed(row.age)
+        sex.appendClaimed(row.sex)
+        adverseEvent.appendClaimed(row.adverseEvent)
+        notesHash.appendClaimed(row.notesHash)
+        flags.appendClaimed((row.warned ? Self.warnedFlag : 0) | (row.vas ? Self.vasFlag : 0))
+    }
+
+    /// Makes this value the only one appending to its columns, from now on.
+    private mutating func claimColumns() {
+        owner = Owner()
+        clinic.claimForGood()
+        course.claimForGood()
+        dateKey.claimForGood()
+        sessionNumber.claimForGood()
+        technique.claimForGood()
+        therapist.claimForGood()
+        duration.claimForGood()
+        painPre.claimForGood()
+        painPost.claimForGood()
+        medDoses.claimForGood()
+        cause.claimForGood()
+        onsetWeeks.claimForGood()
+        age.claimForGood()
+        sex.claimForGood()
+        adverseEvent.claimForGood()
+        notesHash.claimForGood()
+        flags.claimForGood()
     }
 
     /// Makes room for `capacity` rows in every column.
     mutating func reserveCapacity(_ capacity: Int) {
+        owner = nil  // columns that move are claimed again by the next append
         clinic.reserveCapacity(capacity)
         course.reserveCapacity(capacity)
         dateKey.reserveCapacity(capacity)
@@ -225,8 +254,19 @@ struct DecimalColumn {
 
     @inline(__always)
     mutating func append(_ value: Double) {
+        append(value) { $0.append($1) }
+    }
+
+    /// ``append(_:)`` for a ``StagedSessions`` that holds the column (see ``StagedColumn``).
+    @inline(__always)
+    mutating func appendClaimed(_ value: Double) { append(value) { $0.appendClaimed($1) } }
+
+    mutating func claimForGood() { hundredths.claimForGood() }
+
+    @inline(__always)
+    private mutating func append(_ value: Double, by store: (inout StagedColumn<Int32>, Int32) -> Void) {
         if value.isNaN {
-            hundredths.append(Self.missing)
+            store(&hundredths, Self.missing)
             return
         }
         let scaled = (value * 100).rounded()
@@ -237,10 +277,10 @@ struct DecimalColumn {
             exact = abs(scaled) < 2_000_000_000 && Double(Int32(scaled)) / 100 == value
         }
         if exact && !(value == 0 && value.sign == .minus) {
-            hundredths.append(Int32(scaled))
+            store(&hundredths, Int32(scaled))
         } else {
             exceptions[hundredths.count] = value
-            hundredths.append(Self.inSideTable)
+            store(&hundredths, Self.inSideTable)
         }
     }
 
