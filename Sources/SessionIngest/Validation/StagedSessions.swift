@@ -219,16 +219,17 @@ struct StagedRow {
     var vas: Bool
 }
 
-/// A column of optional decimals kept as exact hundredths in 32 bits.
+/// A column of optional decimals kept as exact hundredths in 16 bits.
 ///
-/// A value is stored as the integer h with `Double(h) / 100 == value` whenever one exists
-/// (every decimal with at most two places, the common case); any other value is kept
+/// A value is stored as the integer h (0 ≤ h < 65534) with `Double(h) / 100 == value`
+/// whenever one exists (every decimal from 0 to 655.33 with at most two places: pain on
+/// either scale, doses per day and nearly every onset in weeks); any other value is kept
 /// exactly in a side table. Reading back always gives the very double that was parsed.
 struct DecimalColumn {
-    static let missing = Int32.min
-    static let inSideTable = Int32.min + 1
+    static let missing = UInt16.max
+    static let inSideTable = UInt16.max - 1
 
-    private(set) var hundredths = StagedColumn<Int32>()
+    private(set) var hundredths = StagedColumn<UInt16>()
     private var exceptions: [Int: Double] = [:]
 
     /// `Double(h) / 100` for every h below ``tabled``, then the same divided by 10 (a VAS
@@ -264,7 +265,7 @@ struct DecimalColumn {
     mutating func claimForGood() { hundredths.claimForGood() }
 
     @inline(__always)
-    private mutating func append(_ value: Double, by store: (inout StagedColumn<Int32>, Int32) -> Void) {
+    private mutating func append(_ value: Double, by store: (inout StagedColumn<UInt16>, UInt16) -> Void) {
         if value.isNaN {
             store(&hundredths, Self.missing)
             return
@@ -274,10 +275,10 @@ struct DecimalColumn {
         if scaled >= 0 && scaled < Double(Self.tabled) {
             exact = quotients[Int(scaled)] == value
         } else {
-            exact = abs(scaled) < 2_000_000_000 && Double(Int32(scaled)) / 100 == value
+            exact = scaled >= 0 && scaled < Double(Self.inSideTable) && Double(UInt16(scaled)) / 100 == value
         }
         if exact && !(value == 0 && value.sign == .minus) {
-            store(&hundredths, Int32(scaled))
+            store(&hundredths, UInt16(scaled))
         } else {
             exceptions[hundredths.count] = value
             store(&hundredths, Self.inSideTable)
@@ -290,7 +291,7 @@ struct DecimalColumn {
         let stored = hundredths[index]
         if stored == Self.missing { return .nan }
         if stored == Self.inSideTable { return exceptions[index]! }
-        return stored >= 0 && stored < Self.tabled ? quotients[Int(stored)] : Double(stored) / 100
+        return stored < Self.tabled ? quotients[Int(stored)] : Double(stored) / 100
     }
 
     /// A pain score on NRS 0–10: VAS scores (0–100) divided by 10, as they were parsed.
@@ -311,7 +312,7 @@ struct DecimalColumn {
                 if destination < 0 { continue }
                 let hundredths = stored[row]
                 let vas = flags.map { $0[row] & StagedSessions.vasFlag != 0 } ?? false
-                if hundredths >= 0 && hundredths < tabled {
+                if hundredths < tabled {
                     output[destination] = quotients[Int(hundredths) + (vas ? tabled : 0)]
                     continue
                 }
