@@ -30,11 +30,19 @@ final class FieldCollector {
         case nothing
     }
 
-    /// One field of the buffer: where its bytes are, and its hash when the column is hashed.
+    /// One field of the buffer, in one word: where its bytes start (37 bits) and how many
+    /// there are (27 bits: a field is at most ``maximumFieldBytes``). A hashed field keeps
+    /// no bytes; its hash is the 8 bytes at its start.
     struct Span {
-        var start: Int
-        var end: Int
-        var hash: UInt64
+        private var bits: UInt64
+
+        @inline(__always)
+        init(start: Int, count: Int) { bits = UInt64(start) | UInt64(count) << 37 }
+
+        @inline(__always)
+        var start: Int { Int(truncatingIfNeeded: bits & (1 << 37 - 1)) }
+        @inline(__always)
+        var count: Int { Int(truncatingIfNeeded: bits >> 37) }
     }
 
     /// One completed record: its fields in the span buffer and the physical line it starts on.
@@ -144,14 +152,17 @@ final class FieldCollector {
                 }
             }
             state.pointee.byteCount = start + count
-            state.pointee.spans[index] = Span(start: start, end: start + count, hash: 0)
+            state.pointee.spans[index] = Span(start: start, count: count)
         case .hash:
             let (hash, lines, terminators) = NoteFingerprint.ofField(field)
             state.pointee.openRecordNewlines += lines
             state.pointee.terminatorBytes += terminators
-            state.pointee.spans[index] = Span(start: start, end: start, hash: hash)
+            if start + 8 + 16 > state.pointee.byteCapacity { growBytes(state, to: start + 8 + 16) }
+            state.pointee.bytes.storeBytes(of: hash, toByteOffset: start, as: UInt64.self)
+            state.pointee.byteCount = start + 8
+            state.pointee.spans[index] = Span(start: start, count: 0)
         case .nothing:
-            state.pointee.spans[index] = Span(start: start, end: start, hash: 0)
+            state.pointee.spans[index] = Span(start: start, count: 0)
         }
     }
 
@@ -225,18 +236,23 @@ final class FieldCollector {
             return UnsafeRawBufferPointer(start: nil, count: 0)
         }
         let span = state.pointee.spans[view.firstField + column]
-        return UnsafeRawBufferPointer(start: state.pointee.bytes + span.start, count: span.end - span.start)
+        return UnsafeRawBufferPointer(start: state.pointee.bytes + span.start, count: span.count)
     }
 
     /// Calls `body` with the bytes kept for `column`.
     @inline(__always)
     func withField<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(field(column)) }
 
-    /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a hash.
+    /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a
+    /// hash (0 for a column kept otherwise).
     func hash(_ column: Int) -> UInt64 {
         let view = state.pointee.view
-        return column >= 0 && column < view.fieldCount
-            ? state.pointee.spans[view.firstField + column].hash : NoteFingerprint.empty
+        guard column >= 0 && column < view.fieldCount else { return NoteFingerprint.empty }
+        let mode =
+            column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
+        guard mode == .hash else { return 0 }
+        let span = state.pointee.spans[view.firstField + column]
+        return state.pointee.bytes.loadUnaligned(fromByteOffset: span.start, as: UInt64.self)
     }
 
     /// The record's fields as strings (invalid UTF-8 repaired), for headers and `inspect`.

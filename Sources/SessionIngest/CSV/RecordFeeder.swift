@@ -58,7 +58,7 @@ struct FeedSummary: Equatable {
 enum RecordFeeder {
     /// Bytes fed to the parser at once on the block path: records stay in cache between
     /// parsing and validation.
-    static let blockBytes = 128 << 10
+    static let blockBytes = Int(String(cString: getenv("BLK") ?? strdup("131072"))) ?? 131072
 
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
