@@ -86,6 +86,9 @@ enum RecordFeeder {
         var summary = FeedSummary()
         summary.sawHeader = !expectsHeader
         var scratch: [UInt8] = []
+        /// A block transcoded from Windows-1252 (written whole each time, never cleared).
+        var blockScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+        defer { blockScratch.deallocate() }
         var line = 1
         var atLineStart = true
         var skippingRestOfLine = false
@@ -127,16 +130,20 @@ enum RecordFeeder {
         func feedBlock(_ block: LineReader.Segment) throws(IngestError) -> Bool {
             let bytes = block.bytes
             guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil else { return false }
-            var transcode = encoding == .windows1252
-            if !transcode {
-                guard case .valid = UTF8Validation.validate(bytes) else { return false }
+            var parsed = bytes
+            if encoding == .windows1252 {
+                if blockScratch.count < 3 * bytes.count {
+                    blockScratch.deallocate()
+                    blockScratch = .allocate(byteCount: 3 * bytes.count, alignment: 16)
+                }
+                guard let written = Windows1252.transcodeIfDefined(bytes, into: blockScratch.baseAddress!)
+                else { return false }
+                parsed = UnsafeRawBufferPointer(rebasing: blockScratch[..<written])
             } else {
-                guard Windows1252.transcodeIfDefined(bytes, into: &scratch) else { return false }
+                guard case .valid = UTF8Validation.validate(bytes) else { return false }
             }
             collector.beginBlock(line: line)
-            let outcome =
-                transcode ? scratch.withUnsafeBytes { tokenizer.parseBlock($0) } : tokenizer.parseBlock(bytes)
-            transcode = false
+            let outcome = tokenizer.parseBlock(parsed)
             guard outcome == .consumed, tokenizer.isBetweenRecords,
                 collector.terminatorBytes == LineTerminators.count(bytes)
             else {

@@ -31,64 +31,67 @@ enum Windows1252 {
     /// Appends the UTF-8 form of Windows-1252 `bytes` to `output`. Undefined bytes must have
     /// been rejected first; they would become U+FFFD.
     static func transcode(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        _ = transcode(bytes, into: &output, stoppingAtUndefined: false)
-    }
-
-    /// Replaces `output` with the UTF-8 form of `bytes`, in one pass; false (and `output`
-    /// unspecified) when a byte is undefined in Windows-1252.
-    static func transcodeIfDefined(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Bool {
-        output.removeAll(keepingCapacity: true)
-        return transcode(bytes, into: &output, stoppingAtUndefined: true)
-    }
-
-    private static func transcode(
-        _ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], stoppingAtUndefined: Bool
-    ) -> Bool {
         let start = output.count
-        let count = bytes.count
         // At most three bytes out per byte in; the unused tail is cut off at the end.
-        output.append(contentsOf: repeatElement(0, count: count * 3))
-        let written = output.withUnsafeMutableBytes { buffer -> Int in
-            guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
-            var out = start
-            var index = 0
-            while index < count {
-                if count - index >= 8 {
-                    let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 {
-                        target.storeBytes(of: word, toByteOffset: out, as: UInt64.self)
-                        index += 8
-                        out += 8
-                        continue
-                    }
-                }
-                let byte = source.load(fromByteOffset: index, as: UInt8.self)
-                index += 1
-                if byte < 0x80 {
-                    target.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
-                    out += 1
+        output.append(contentsOf: repeatElement(0, count: bytes.count * 3))
+        let written = output.withUnsafeMutableBytes { buffer in
+            write(bytes, to: buffer.baseAddress! + start, stoppingAtUndefined: false)
+        }
+        output.removeSubrange((start + written)...)
+    }
+
+    /// Writes the UTF-8 form of `bytes` to `output`, which has room for three bytes per byte
+    /// of `bytes`, in one pass and without clearing it first: the number of bytes written,
+    /// or nil (and `output` unspecified) when a byte is undefined in Windows-1252.
+    static func transcodeIfDefined(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer)
+        -> Int?
+    {
+        let written = write(bytes, to: output, stoppingAtUndefined: true)
+        return written < 0 ? nil : written
+    }
+
+    /// The bytes written to `target`, or -1 at the first undefined byte when
+    /// `stoppingAtUndefined` (otherwise it becomes U+FFFD).
+    private static func write(
+        _ bytes: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer, stoppingAtUndefined: Bool
+    ) -> Int {
+        guard let source = bytes.baseAddress else { return 0 }
+        let count = bytes.count
+        var out = 0
+        var index = 0
+        while index < count {
+            if count - index >= 8 {
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    target.storeBytes(of: word, toByteOffset: out, as: UInt64.self)
+                    index += 8
+                    out += 8
                     continue
                 }
-                let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
-                if scalar == 0 && stoppingAtUndefined { return -1 }
-                let value = scalar == 0 ? 0xFFFD : scalar
-                if value < 0x800 {
-                    target.storeBytes(of: UInt8(0xC0 | (value >> 6)), toByteOffset: out, as: UInt8.self)
-                    target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
-                    out += 2
-                } else {
-                    target.storeBytes(of: UInt8(0xE0 | (value >> 12)), toByteOffset: out, as: UInt8.self)
-                    target.storeBytes(
-                        of: UInt8(0x80 | ((value >> 6) & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
-                    target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 2, as: UInt8.self)
-                    out += 3
-                }
             }
-            return out
+            let byte = source.load(fromByteOffset: index, as: UInt8.self)
+            index += 1
+            if byte < 0x80 {
+                target.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
+                out += 1
+                continue
+            }
+            let scalar: UInt32 = byte >= 0xA0 ? UInt32(byte) : UInt32(high[Int(byte - 0x80)])
+            if scalar == 0 && stoppingAtUndefined { return -1 }
+            let value = scalar == 0 ? 0xFFFD : scalar
+            if value < 0x800 {
+                target.storeBytes(of: UInt8(0xC0 | (value >> 6)), toByteOffset: out, as: UInt8.self)
+                target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
+                out += 2
+            } else {
+                target.storeBytes(of: UInt8(0xE0 | (value >> 12)), toByteOffset: out, as: UInt8.self)
+                target.storeBytes(
+                    of: UInt8(0x80 | ((value >> 6) & 0x3F)), toByteOffset: out + 1, as: UInt8.self)
+                target.storeBytes(of: UInt8(0x80 | (value & 0x3F)), toByteOffset: out + 2, as: UInt8.self)
+                out += 3
+            }
         }
-        guard written >= 0 else { return false }
-        output.removeSubrange(written...)
-        return true
+        return out
     }
 }
 
