@@ -58,7 +58,10 @@ struct FeedSummary: Equatable {
 enum RecordFeeder {
     /// Bytes fed to the parser at once on the block path: records stay in cache between
     /// parsing and validation.
-    static let blockBytes = Int(String(cString: getenv("BLK") ?? strdup("131072"))) ?? 131072
+    static let blockBytes = 128 << 10
+    /// How many records ahead of validation ``RecordSink/prefetch(_:)`` is called (European
+    /// 10M export, `validate`: 5.42 s with a whole block prefetched first, 5.31 s with 16).
+    static let prefetchDistance = 16
 
     static func run<Sink: RecordSink>(
         path: String, delimiter: UInt8, encoding: TextEncoding, skipBytes: Int, collector: FieldCollector,
@@ -150,11 +153,19 @@ enum RecordFeeder {
                 tokenizer.reset()
                 return false
             }
-            for index in 0..<collector.recordCount {
+            // Prefetching runs a fixed distance ahead of validation: far enough for the
+            // memory to arrive in time, near enough that the requests do not queue up.
+            let records = collector.recordCount
+            let distance = Self.prefetchDistance
+            for index in 0..<min(distance, records) {
                 _ = collector.select(index)
                 sink.prefetch(collector)
             }
-            for index in 0..<collector.recordCount {
+            for index in 0..<records {
+                if index + distance < records {
+                    _ = collector.select(index + distance)
+                    sink.prefetch(collector)
+                }
                 let start = collector.select(index)
                 recordStartLine = start
                 summary.records += 1
