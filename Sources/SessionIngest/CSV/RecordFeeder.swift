@@ -17,8 +17,9 @@ protocol RecordSink {
     var isSatisfied: Bool { get }
     /// Bytes to feed the parser at once where a block parses cleanly; 0: line by line.
     var blockBytes: Int { get }
-    /// Called for each record of a block before any of them is passed to ``record(_:line:number:)``:
-    /// the sink may ask for memory it will soon read. Must not change the sink's results.
+    /// Called for each record of a block ``RecordFeeder/prefetchDistance`` records before it
+    /// is passed to ``record(_:line:number:)``: the sink may ask for memory it will soon read.
+    /// Must not change the sink's results.
     mutating func prefetch(_ fields: FieldCollector)
 }
 
