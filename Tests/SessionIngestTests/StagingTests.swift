@@ -95,6 +95,22 @@ struct StagingTests {
         #expect(untouched.find(ids, of: laterPatients, tags: clinicMap, filter: filter) == expected)
     }
 
+    /// Ids that differ only in their last characters (P000000, P000001, …) must spread over
+    /// the table like random keys, or lookups probe long chains: 100,000 of them in 2^18
+    /// slots should find about 83,000 distinct homes (m (1 − e^(−n/m))).
+    @Test func consecutiveIdsSpreadOverTheTable() {
+        let mask = (1 << 18) - 1
+        var homes = Set<Int>()
+        for number in 0..<100_000 {
+            var id = "P" + String(number).leftPadded(to: 6)
+            _ = id.withUTF8 { bytes in
+                homes.insert(
+                    ByteInterner.Slot.home(ByteInterner.Slot.word(UnsafeRawBufferPointer(bytes)), 3) & mask)
+            }
+        }
+        #expect(homes.count > 80_000, "\(homes.count) distinct homes")
+    }
+
     /// Copies of a column share memory, yet what each copy holds never changes when another
     /// appends, whether or not the memory had room; growing keeps every element.
     @Test func stagedColumnCopiesKeepTheirElements() {
@@ -270,5 +286,11 @@ struct StagingTests {
             #expect(zip(rows, rows.dropFirst()).allSatisfy { table.day[$0] <= table.day[$1] })
         }
         #expect(table.course.filter { $0 == 0 }.count == 90)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

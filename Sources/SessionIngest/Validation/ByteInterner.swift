@@ -204,8 +204,14 @@ struct ByteInterner {
         /// Where a slot with this word and tag starts probing (before the mask).
         @inline(__always)
         static func home(_ word: UInt64, _ tag: UInt32) -> Int {
-            let mixed = (word ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)) &* 0xC2B2_AE3D_27D4_EB4F
-            return Int(truncatingIfNeeded: mixed >> 29)
+            // Callers keep the low bits, and a product carries a difference only upwards:
+            // ids that differ in their last characters (the word's high bytes) shared home
+            // slots under a single multiply and probed long chains. MurmurHash3's 64-bit
+            // finalizer lets every input bit reach every low bit.
+            var mixed = word ^ (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15)
+            mixed = (mixed ^ (mixed >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+            mixed = (mixed ^ (mixed >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+            return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
         }
     }
 
