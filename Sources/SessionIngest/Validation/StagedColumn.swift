@@ -1,6 +1,6 @@
 /// An append-only column of staged values, in memory it allocates itself.
 ///
-/// The validator appends nineteen of these per accepted record, ten million times for a
+/// The validator appends to seventeen of these per accepted record, ten million times for a
 /// large export. A Swift array's append checks its buffer's uniqueness with a runtime call
 /// each time; here a ``StagedSessions`` checks once per row that it holds its columns
 /// alone, and each column's append is a capacity test and a store, so the columns are

@@ -34,7 +34,7 @@ struct StagedSessions {
     var technique = StagedColumn<Technique>()
     var therapist = StagedColumn<UInt32>()
     var duration = StagedColumn<UInt8>()
-    /// Decimal columns as exact hundredths (see ``DecimalColumn``): half the memory of doubles.
+    /// Decimal columns as exact hundredths (see ``DecimalColumn``): a quarter of the memory of doubles.
     var painPre = DecimalColumn()
     var painPost = DecimalColumn()
     var medDoses = DecimalColumn()
