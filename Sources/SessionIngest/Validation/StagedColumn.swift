@@ -36,7 +36,8 @@ struct StagedColumn<Element: BitwiseCopyable>: RandomAccessCollection, Expressib
         /// Keeps the elements 64-byte aligned.
         static var headerBytes: Int { 64 }
 
-        /// How many elements have been appended by any copy: the word just before the elements.
+        /// How many elements a copy appending on its own has claimed, or ``claimedForGood``:
+        /// the word just before the elements.
         var claimed: Int {
             get { StagedColumn.claimed(before: elements) }
             set { StagedColumn.setClaimed(newValue, before: elements) }
@@ -107,7 +108,7 @@ struct StagedColumn<Element: BitwiseCopyable>: RandomAccessCollection, Expressib
     }
 
     /// The header's value once a ``StagedSessions`` holds the memory: no count equals it.
-    private static var claimedForGood: Int { -1 }
+    fileprivate static var claimedForGood: Int { -1 }
 
     @inline(__always)
     fileprivate static func claimed(before elements: UnsafeMutablePointer<Element>) -> Int {
@@ -139,7 +140,7 @@ struct StagedColumn<Element: BitwiseCopyable>: RandomAccessCollection, Expressib
     /// before or `minimumCapacity`, whichever is more.
     private mutating func moveToOwnMemory(minimumCapacity: Int) {
         let larger = Storage(capacity: Swift.max(minimumCapacity, capacity * 2, 16))
-        larger.elements.update(from: elements, count: count)
+        larger.elements.initialize(from: elements, count: count)
         larger.claimed = count
         withExtendedLifetime(storage) { storage = larger }
         elements = larger.elements
