@@ -230,14 +230,7 @@ final class FieldCollector {
     /// The bytes kept for `column` of the current record (empty when not kept or out of
     /// range); valid until the next ``discardRecord()``.
     @inline(__always)
-    func field(_ column: Int) -> UnsafeRawBufferPointer {
-        let view = state.pointee.view
-        guard column >= 0 && column < view.fieldCount else {
-            return UnsafeRawBufferPointer(start: nil, count: 0)
-        }
-        let span = state.pointee.spans[view.firstField + column]
-        return UnsafeRawBufferPointer(start: state.pointee.bytes + span.start, count: span.count)
-    }
+    func field(_ column: Int) -> UnsafeRawBufferPointer { current.field(column) }
 
     /// Calls `body` with the bytes kept for `column`.
     @inline(__always)
@@ -245,14 +238,50 @@ final class FieldCollector {
 
     /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a
     /// hash (0 for a column kept otherwise).
-    func hash(_ column: Int) -> UInt64 {
-        let view = state.pointee.view
-        guard column >= 0 && column < view.fieldCount else { return NoteFingerprint.empty }
-        let mode =
-            column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
-        guard mode == .hash else { return 0 }
-        let span = state.pointee.spans[view.firstField + column]
-        return state.pointee.bytes.loadUnaligned(fromByteOffset: span.start, as: UInt64.self)
+    func hash(_ column: Int) -> UInt64 { current.hash(column) }
+
+    /// The current record's fields, read without going back to the collector's state for
+    /// each one: for a caller that reads many fields of a record. Valid until the collector
+    /// next changes.
+    struct RecordFields {
+        fileprivate let spans: UnsafePointer<Span>
+        fileprivate let bytes: UnsafeRawPointer
+        fileprivate let keepModes: UnsafePointer<Keep>
+        fileprivate let keepCount: Int
+        fileprivate let beyondMode: Keep
+        let fieldCount: Int
+
+        /// The bytes kept for `column` (empty when not kept or out of range).
+        @inline(__always)
+        func field(_ column: Int) -> UnsafeRawBufferPointer {
+            guard column >= 0 && column < fieldCount else {
+                return UnsafeRawBufferPointer(start: nil, count: 0)
+            }
+            let span = spans[column]
+            return UnsafeRawBufferPointer(start: bytes + span.start, count: span.count)
+        }
+
+        @inline(__always)
+        func withField<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(field(column)) }
+
+        /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a
+        /// hash (0 for a column kept otherwise).
+        func hash(_ column: Int) -> UInt64 {
+            guard column >= 0 && column < fieldCount else { return NoteFingerprint.empty }
+            let mode = column < keepCount ? keepModes[column] : beyondMode
+            guard mode == .hash else { return 0 }
+            return bytes.loadUnaligned(fromByteOffset: spans[column].start, as: UInt64.self)
+        }
+    }
+
+    /// The current record's fields (see ``select(_:)``).
+    var current: RecordFields {
+        let state = state.pointee
+        return RecordFields(
+            spans: UnsafePointer(state.spans + state.view.firstField), bytes: UnsafeRawPointer(state.bytes),
+            keepModes: UnsafePointer(state.keepModes), keepCount: state.keepCount,
+            beyondMode: state.beyondMode,
+            fieldCount: state.view.fieldCount)
     }
 
     /// The record's fields as strings (invalid UTF-8 repaired), for headers and `inspect`.

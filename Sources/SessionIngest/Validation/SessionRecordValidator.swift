@@ -78,7 +78,8 @@ struct SessionRecordValidator: RecordSink {
     /// Fetches the patient dictionary's slot for this record ahead of validation: in an
     /// export ordered by date every patient lookup is a cache miss, and a block's misses
     /// overlap this way. Only reads the dictionaries.
-    mutating func prefetch(_ fields: FieldCollector) {
+    mutating func prefetch(_ collector: FieldCollector) {
+        let fields = collector.current
         guard fields.fieldCount == headerCount else { return }
         let patientColumn = column(.patientID)
         let patient = ASCII.trimmed(fields.field(patientColumn))
@@ -111,7 +112,8 @@ struct SessionRecordValidator: RecordSink {
     @inline(__always)
     private func column(_ field: SessionField) -> Int { columns[field.ordinal] }
 
-    mutating func record(_ fields: FieldCollector, line: Int, number: Int) throws(IngestError) {
+    mutating func record(_ collector: FieldCollector, line: Int, number: Int) throws(IngestError) {
+        let fields = collector.current
         summaryCounts.records += 1
         if fields.fieldCount != headerCount {
             reject(
@@ -271,7 +273,7 @@ struct SessionRecordValidator: RecordSink {
     /// `missing` and a warning when `parse` rejects it.
     @inline(__always)
     private mutating func optional<Value>(
-        _ field: SessionField, _ fields: FieldCollector, _ reason: RejectReason, missing: Value,
+        _ field: SessionField, _ fields: FieldCollector.RecordFields, _ reason: RejectReason, missing: Value,
         parse: (UnsafeRawBufferPointer) -> Value?
     ) -> Value {
         optional(field, fields, reason, missing: missing, found: parse(fields.field(column(field))))
@@ -280,7 +282,8 @@ struct SessionRecordValidator: RecordSink {
     /// The same, for a value already looked up (nil: not recognised).
     @inline(__always)
     private mutating func optional<Value>(
-        _ field: SessionField, _ fields: FieldCollector, _ reason: RejectReason, missing: Value, found: Value?
+        _ field: SessionField, _ fields: FieldCollector.RecordFields, _ reason: RejectReason, missing: Value,
+        found: Value?
     ) -> Value {
         let column = column(field)
         guard column >= 0, !FieldParsers.isBlank(fields.field(column)) else { return missing }
@@ -292,7 +295,7 @@ struct SessionRecordValidator: RecordSink {
     /// The category value of `field`, or nil when absent, blank or not recognised.
     @inline(__always)
     private static func match<Value>(
-        _ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector
+        _ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector.RecordFields
     )
         -> Value?
     {
@@ -302,7 +305,8 @@ struct SessionRecordValidator: RecordSink {
     }
 
     private mutating func reject(
-        _ reason: RejectReason, _ field: SessionField, _ fields: FieldCollector, _ line: Int, _ number: Int
+        _ reason: RejectReason, _ field: SessionField, _ fields: FieldCollector.RecordFields, _ line: Int,
+        _ number: Int
     ) {
         let value = fields.withField(column(field)) { Self.displayValue($0) }
         reject(reason, line: line, record: number, field: field, value: value, detail: "")
