@@ -156,21 +156,31 @@ extension StreamingEquivalenceTests {
                 }
                 return (x.map { _ in Double(Int.random(in: -20...20, using: &generator)) / 2 }, x)
             }
-            let fits = AdjustedDifference.fits(
-                firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
-                second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
-            for (index, (y1, x1)) in firsts.enumerated() {
-                let general = AdjustedDifference(
-                    response: y1 + y2,
-                    group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
-                    covariate: x1 + x2)
-                #expect(fits[index] == general, "trial \(trial), first group \(index)")
-            }
+            Self.expectFitsMatchTheGeneralFits(firsts, y2, x2, "trial \(trial)")
         }
     }
 }
 
 extension StreamingEquivalenceTests {
+    /// Each first group (response, covariate) fitted against the second by
+    /// `AdjustedDifference.fits` equals the general fit of the two groups' rows together.
+    static func expectFitsMatchTheGeneralFits(
+        _ firsts: [([Double], [Double])], _ y2: [Double], _ x2: [Double], _ label: String,
+        everyFitExists: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let fits = AdjustedDifference.fits(
+            firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
+            second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
+        for (index, (y1, x1)) in firsts.enumerated() {
+            let general = AdjustedDifference(
+                response: y1 + y2,
+                group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
+                covariate: x1 + x2)
+            if everyFitExists { #expect(general != nil, sourceLocation: sourceLocation) }
+            #expect(fits[index] == general, "\(label), first group \(index)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// A large second group with few distinct rows (evaluated once per distinct row) and one
     /// with many (evaluated row by row) give the general fits.
     @Test func adjustedDifferencesAgainstALargeSecondGroupMatchTheGeneralFits() {
@@ -190,17 +200,8 @@ extension StreamingEquivalenceTests {
                 let x = (0..<count).map { _ in Double(Int.random(in: 1...20, using: &generator)) / 2 }
                 return (x.map { $0 - Double(Int.random(in: 0...20, using: &generator)) / 2 }, x)
             }
-            let fits = AdjustedDifference.fits(
-                firsts: firsts.map { AdjustedDifference.Segment(response: $0.0[...], covariate: $0.1[...]) },
-                second: AdjustedDifference.Segment(response: y2[...], covariate: x2[...]), confidence: 0.95)
-            for (index, (y1, x1)) in firsts.enumerated() {
-                let general = AdjustedDifference(
-                    response: y1 + y2,
-                    group: Array(repeating: true, count: y1.count) + Array(repeating: false, count: y2.count),
-                    covariate: x1 + x2)
-                #expect(general != nil)
-                #expect(fits[index] == general, "few distinct: \(fewDistinct), first group \(index)")
-            }
+            Self.expectFitsMatchTheGeneralFits(
+                firsts, y2, x2, "few distinct: \(fewDistinct)", everyFitExists: true)
         }
     }
 }

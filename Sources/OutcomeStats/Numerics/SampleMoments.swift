@@ -106,13 +106,15 @@ struct Residuals {
     }
 }
 
-/// Neumaier's compensated summation: the running rounding error is carried separately.
-struct CompensatedSum {
-    private var sum = 0.0
-    private var compensation = 0.0
+/// Neumaier's compensated summation: the running rounding error is carried separately. Of a
+/// double, or of two doubles in the lanes of a SIMD2 vector (each lane is IEEE arithmetic on
+/// its own, so a lane gives what a scalar sum gives, in half the instructions).
+struct Compensated<Value: CompensatedSummand> {
+    private var sum = Value.compensatedZero
+    private var compensation = Value.compensatedZero
 
     @inline(__always)
-    mutating func add(_ value: Double) {
+    mutating func add(_ value: Value) {
         let total = sum + value
         // The rounding error of the addition, exactly. Neumaier recovers it from the larger
         // operand, (larger - total) + smaller; Knuth's TwoSum below gets the same number without
@@ -122,10 +124,32 @@ struct CompensatedSum {
         // round-to-nearest only -0 + -0 is -0).
         let valuePart = total - sum
         let sumPart = total - valuePart
-        compensation += (sum - sumPart) + (value - valuePart)
+        compensation = compensation + ((sum - sumPart) + (value - valuePart))
         sum = total
     }
 
+    var value: Value { sum + compensation }
+}
+
+/// What ``Compensated`` adds up: IEEE sums and differences, scalar or lane by lane.
+protocol CompensatedSummand {
+    static var compensatedZero: Self { get }
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+}
+
+extension Double: CompensatedSummand {
+    static var compensatedZero: Double { 0 }
+}
+
+extension SIMD2: CompensatedSummand where Scalar == Double {
+    static var compensatedZero: SIMD2<Double> { SIMD2(repeating: 0) }
+}
+
+typealias CompensatedSum = Compensated<Double>
+typealias CompensatedPair = Compensated<SIMD2<Double>>
+
+extension Compensated where Value == Double {
     /// Adds `value` when `included`, else leaves the sum as it is, without a branch (for data
     /// whose inclusion a branch predictor cannot guess).
     ///
@@ -137,30 +161,12 @@ struct CompensatedSum {
         let mask: UInt64 = included ? .max : 0
         add(Double(bitPattern: value.bitPattern & mask))
     }
-
-    var value: Double { sum + compensation }
 }
 
-/// Two ``CompensatedSum``s in the lanes of SIMD2 vectors: the same operations, lane by lane
-/// (each lane is IEEE arithmetic on its own), in half the instructions.
-struct CompensatedPair {
-    private var sum = SIMD2<Double>(repeating: 0)
-    private var compensation = SIMD2<Double>(repeating: 0)
-
-    @inline(__always)
-    mutating func add(_ value: SIMD2<Double>) {
-        let total = sum + value
-        let valuePart = total - sum
-        let sumPart = total - valuePart
-        compensation += (sum - sumPart) + (value - valuePart)
-        sum = total
-    }
-
-    /// Adds `value` when `included`, else +0 in both lanes (``CompensatedSum/add(_:if:)``).
+extension Compensated where Value == SIMD2<Double> {
+    /// Adds `value` when `included`, else +0 in both lanes (as for a double).
     @inline(__always)
     mutating func add(_ value: SIMD2<Double>, if included: Bool) {
         add(value.replacing(with: 0, where: SIMDMask(repeating: !included)))
     }
-
-    var value: SIMD2<Double> { sum + compensation }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import SessionModel
 
 /// Work spread over all cores. Every piece of work writes only its own result, and results are
 /// read in a fixed order, so nothing depends on how the pieces are scheduled.
@@ -8,9 +9,9 @@ enum Parallel {
     /// Pieces start in index order as cores come free, so listing the largest first balances
     /// the cores best.
     static func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
-        let slots = Slots<Result>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in slots.store(index, body(index)) }
-        return slots.values()
+        let slots = ResultSlots<Result>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in slots[index] = body(index) }
+        return (0..<count).map { slots.take($0) }
     }
 
     /// Two columns of `count` elements filled concurrently in `pieces` parts, with a summary of
@@ -55,25 +56,5 @@ enum Parallel {
     private struct Addresses<First, Second>: @unchecked Sendable {
         let first: UnsafeMutablePointer<First>
         let second: UnsafeMutablePointer<Second>
-    }
-
-    /// One result slot per piece of work, each written by its own piece and read after all have
-    /// finished (`concurrentPerform` returns only then, which orders the accesses).
-    private final class Slots<Result>: @unchecked Sendable {
-        private let results: UnsafeMutableBufferPointer<Result?>
-
-        init(count: Int) {
-            results = .allocate(capacity: count)
-            results.initialize(repeating: nil)
-        }
-
-        deinit {
-            results.deinitialize()
-            results.deallocate()
-        }
-
-        func store(_ index: Int, _ result: Result) { results[index] = result }
-
-        func values() -> [Result] { results.map { $0! } }
     }
 }

@@ -263,26 +263,3 @@ struct ByteInterner {
         slots = grown
     }
 }
-
-/// Memory advised to be backed by transparent huge pages (Linux, `madvise` mode), for the
-/// dictionaries' slot tables: the patient table of a large export is tens of MiB, looked up
-/// at random in an export ordered by date, and with 4 KiB pages nearly every lookup also
-/// missed the TLB (European 10M export: 5.72 → 5.52 s for `validate`). Advice only. Staged
-/// columns, written in order, do not use it: there the kernel's clearing of fresh huge pages
-/// cost more than the faults it saved.
-enum HugePages {
-    static let size = 2 << 20
-    /// `MADV_HUGEPAGE`.
-    static let adviceHugePage: Int32 = 14
-
-    /// Advises the whole huge pages inside `memory`, before it is first written.
-    static func advise(_ memory: UnsafeMutableRawBufferPointer) {
-        #if os(Linux)
-            guard let start = memory.baseAddress, memory.count >= 2 * size else { return }
-            let lower = (Int(bitPattern: start) + size - 1) & ~(size - 1)
-            let upper = (Int(bitPattern: start) + memory.count) & ~(size - 1)
-            guard upper > lower else { return }
-            _ = madvise(UnsafeMutableRawPointer(bitPattern: lower), upper - lower, adviceHugePage)
-        #endif
-    }
-}

@@ -74,7 +74,7 @@ struct FileParse {
         header: [String], cuts: [Int64], progress: IngestProgress?, timings: PhaseTimings?
     ) throws(IngestError) -> FileParse? {
         let count = cuts.count - 1
-        let results = PartResults(count: count)
+        let results = ResultSlots<Result<(SessionRecordValidator, FeedSummary), IngestError>>(count: count)
         let bytesPerRecord = averageRecordBytes(path: path, start: cuts[0])
         DispatchQueue.concurrentPerform(iterations: count) { part in
             let outcome = Result { () throws(IngestError) -> (SessionRecordValidator, FeedSummary) in
@@ -93,14 +93,14 @@ struct FileParse {
                     sink: &validator)
                 return (validator, feed)
             }
-            results.store(part, outcome)
+            results[part] = outcome
         }
         timings?.mark("parse parts")
 
         // Check every cut and error first: on a bad cut the file is parsed again in one piece.
         var lines = 0
         for part in 0..<count {
-            switch results.peek(part) {
+            switch results[part]! {
             case .success(let value):
                 if part < count - 1 && !value.1.endedBetweenRecords { return nil }
                 lines += value.1.lines
@@ -184,23 +184,4 @@ private struct HeaderProbe: RecordSink {
     mutating func record(_ fields: FieldCollector, line: Int, number: Int) throws(IngestError) {}
     mutating func syntaxError(line: Int, number: Int) {}
     var isSatisfied: Bool { header != nil }
-}
-
-/// One slot per part, written by that part's thread and read after all have finished.
-/// `concurrentPerform` returns only when every iteration has, which orders the accesses.
-private final class PartResults: @unchecked Sendable {
-    private var slots: [Result<(SessionRecordValidator, FeedSummary), IngestError>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ value: Result<(SessionRecordValidator, FeedSummary), IngestError>) {
-        slots[index] = value
-    }
-
-    func peek(_ index: Int) -> Result<(SessionRecordValidator, FeedSummary), IngestError> { slots[index]! }
-
-    func take(_ index: Int) -> Result<(SessionRecordValidator, FeedSummary), IngestError> {
-        defer { slots[index] = nil }
-        return slots[index]!
-    }
 }

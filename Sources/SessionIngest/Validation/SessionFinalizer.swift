@@ -924,32 +924,3 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
-
-/// One value per index, each written by the thread that computed it and read once all are.
-private final class ResultSlots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-
-    /// Calls `body` with the value at `index` to change in place.
-    func withValue<R>(_ index: Int, _ body: (inout Value) -> R) -> R { body(&slots[index]!) }
-
-    /// The value at `index`, moved out.
-    func take(_ index: Int) -> Value {
-        defer { slots[index] = nil }
-        return slots[index]!
-    }
-}

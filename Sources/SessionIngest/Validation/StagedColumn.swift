@@ -64,11 +64,6 @@ struct StagedColumn<Element: BitwiseCopyable>: RandomAccessCollection, Expressib
         for value in values { append(value) }
     }
 
-    init<Values: Sequence<Element>>(_ values: Values) {
-        self.init(capacity: values.underestimatedCount)
-        for value in values { append(value) }
-    }
-
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 

@@ -1,9 +1,5 @@
 import SessionModel
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Accepted records of one file, or of one part of a file parsed in parts, in input order,
 /// with what finalising needs and the table does not keep: where each came from, its note
 /// fingerprint, its raw session number and date.
@@ -323,25 +319,5 @@ struct DecimalColumn {
                 output[destination] = value
             }
         }
-    }
-}
-
-/// Has the kernel map (and zero) the pages under a large array about to be written in
-/// full, in one call: otherwise each 4 KiB page faults on its first write, and for a
-/// column of millions of rows the faults cost more than the writing. Advice only (Linux
-/// 5.14 and later); elsewhere the pages fault in as before.
-enum Prefault {
-    /// `MADV_POPULATE_WRITE`, which not every C library's headers name yet.
-    static let populateWrite: Int32 = 23
-
-    /// Prefaults the whole pages inside `memory`, when it spans more than a few.
-    static func pages(of memory: UnsafeMutableRawBufferPointer) {
-        #if os(Linux)
-            let page = 4096
-            guard let start = memory.baseAddress, memory.count >= 64 * page else { return }
-            let lower = (Int(bitPattern: start) + page - 1) & ~(page - 1)
-            let upper = (Int(bitPattern: start) + memory.count) & ~(page - 1)
-            _ = madvise(UnsafeMutableRawPointer(bitPattern: lower), upper - lower, populateWrite)
-        #endif
     }
 }
