@@ -102,9 +102,10 @@ struct BlockFeedingTests {
         try Self.expectSameAsLineByLine(nulPath, "a NUL near the end")
     }
 
-    /// Blocks whose spaces all sit inside values or quotes are parsed without libcsv's
-    /// per-byte space callback; spaces at a value's edge, around quotes, on blank lines or
-    /// tabs anywhere keep it. Either way the fields must be those of line-by-line feeding.
+    /// Blocks are parsed first without libcsv's per-byte space callback and again with it
+    /// only when a space or tab sat at a field's edge (before it, after an unquoted one,
+    /// around quotes, a blank line of spaces). Either way the fields must be those of
+    /// line-by-line feeding.
     @Test(arguments: [
         "", " P1", "P1 ", "\"P1\" ", " \"P1\"", "P 1", "\"P, 1\"", "\" P1 \"", "P1\t", "P\t1",
     ])
@@ -123,15 +124,38 @@ struct BlockFeedingTests {
         }
         let path = try scratch.write("spaces.csv", Array((text + "\n").utf8))
         try Self.expectSameAsLineByLine(path, "patient \(patient.debugDescription)")
-        #expect(CSVTokenizer.spacesAreInterior(UnsafeRawBufferPointer(start: nil, count: 0), delimiter: 0x2C))
-        for (line, interior) in [
-            ("a b,c d\n", true), ("a ,b\n", false), ("a, b\n", false), (" a\n", false), ("a \n", false),
-            ("\"a , b\",c\n", true), ("\"a\" ,b\n", false), ("a,\t\n", false), ("a  b\n", false),
-        ] {
-            let result = Array(line.utf8).withUnsafeBytes {
-                CSVTokenizer.spacesAreInterior($0, delimiter: 0x2C)
+    }
+
+    /// Which blocks the first parse accounts for byte by byte, and that the fields are those
+    /// of a parse with no byte a space either way (or both parses fail).
+    @Test(arguments: [
+        ("a b,c d\n", false), ("a  b,\"c  \"\" d\"\n", false), ("\"a , b\",c\n", false),
+        ("\"\",\"\"\"\",x\n", false), ("a,,\n\n\r\nb\r\n", false), ("a\tb,c\n", false),
+        ("a ,b\n", true), ("a, b\n", true), (" a\n", true), ("a \n", true), ("\"a\" ,b\n", true),
+        ("a,\t\n", true), ("  \n", true), ("a, \"b\"\n", true), ("a,b\t\r\n", true),
+    ])
+    func blocksAreParsedAgainOnlyForSpacesAtEdges(text: String, parsedAgain: Bool) {
+        func parse(_ bytes: UnsafeRawBufferPointer, asBlock: Bool) -> (CSVTokenizer.Outcome, [[String]], Int)
+        {
+            let collector = FieldCollector()
+            collector.setKeep([], beyond: .bytes)
+            let tokenizer = CSVTokenizer(delimiter: 0x2C, collector: collector)
+            collector.beginBlock(line: 1)
+            let outcome =
+                asBlock
+                ? tokenizer.parseBlock(bytes, quotes: BlockScan(bytes).quotes) : tokenizer.parse(bytes)
+            let rows = (0..<collector.recordCount).map { index in
+                _ = collector.select(index)
+                return collector.strings()
             }
-            #expect(result == interior, "\(line.debugDescription)")
+            return (outcome, rows, tokenizer.blocksParsedAgain)
+        }
+        Array(text.utf8).withUnsafeBytes { bytes in
+            let (blockOutcome, blockRows, again) = parse(bytes, asBlock: true)
+            let (exactOutcome, exactRows, _) = parse(bytes, asBlock: false)
+            #expect(again == (parsedAgain ? 1 : 0), "\(text.debugDescription)")
+            #expect(blockOutcome == exactOutcome, "\(text.debugDescription)")
+            if exactOutcome == .consumed { #expect(blockRows == exactRows, "\(text.debugDescription)") }
         }
     }
 

@@ -89,6 +89,37 @@ struct EncodingTests {
         }
     }
 
+    /// `BlockScan` against a byte-by-byte count and `String(validating:)`, on buffers long
+    /// enough to use its 16-byte chunks and per-lane counters (which are summed every 255
+    /// chunks), with multi-byte sequences across chunk edges.
+    @Test func blockScanAgreesWithAByteByByteCount() {
+        var random = SplitMix64(seed: 0xB5CA)
+        for round in 0..<400 {
+            var bytes: [UInt8] = []
+            let length = round < 20 ? round : random.int(0...(round % 10 == 0 ? 9_000 : 300))
+            while bytes.count < length {
+                switch random.int(0..<12) {
+                case 0: bytes.append([0x0A, 0x0D, 0x22][random.int(0..<3)])
+                case 1: bytes += Array("é°–😀".utf8).prefix(random.int(1...9))
+                case 2 where random.chance(0.05): bytes.append(UInt8(random.int(0x80...0xFF)))
+                case 3 where random.chance(0.02): bytes.append(0)
+                default: bytes.append(UInt8(random.int(0x20...0x7E)))
+                }
+            }
+            if round % 50 == 1 { bytes = [UInt8](repeating: 0x0A, count: 16 * 300) }  // lanes at 255+
+            let scan = bytes.withUnsafeBytes { BlockScan($0) }
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            #expect(scan.isValidUTF8 == valid, "round \(round)")
+            let unchecked = bytes.withUnsafeBytes { BlockScan($0, checkingUTF8: false) }
+            #expect(unchecked.isValidUTF8)
+            let expected = BlockScan(
+                terminators: bytes.count { $0 == 0x0A || $0 == 0x0D }, quotes: bytes.count { $0 == 0x22 },
+                hasNUL: bytes.contains(0), isValidUTF8: true)
+            #expect(unchecked == expected, "round \(round)")
+            if valid { #expect(scan == expected, "round \(round)") }
+        }
+    }
+
     @Test func longASCIIRunsTakeTheFastPath() {
         var bytes = [UInt8](repeating: 0x61, count: 1_000)
         #expect(Self.validate(bytes) == .valid)

@@ -50,30 +50,21 @@ enum ASCII {
         return key
     }
 
-    static func normalizedKey(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { String(decoding: normalizedKey(UnsafeRawBufferPointer($0)), as: UTF8.self) }
-    }
-}
-
-/// Counting line-terminator bytes.
-enum LineTerminators {
-    /// The number of CR and LF bytes in `bytes` (a CRLF counts twice), by `memchr`: lines
-    /// are long next to the cost of a call, so this is far cheaper than looking at every byte.
-    static func count(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// How many times `byte` occurs in `bytes`.
+    static func occurrences(of byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        return occurrences(of: 0x0A, in: base, count: bytes.count)
-            + occurrences(of: 0x0D, in: base, count: bytes.count)
-    }
-
-    private static func occurrences(of byte: UInt8, in base: UnsafeRawPointer, count: Int) -> Int {
         var total = 0
         var position = base
-        let end = base + count
+        let end = base + bytes.count
         while position < end, let hit = memchr(position, Int32(byte), end - position) {
             total += 1
             position = UnsafeRawPointer(hit) + 1
         }
         return total
+    }
+
+    static func normalizedKey(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { String(decoding: normalizedKey(UnsafeRawBufferPointer($0)), as: UTF8.self) }
     }
 }

@@ -54,55 +54,31 @@ final class CSVTokenizer {
     /// True when the parser is between records (not inside a record or a quoted field).
     var isBetweenRecords: Bool { parser.pointee.pstate == 0 }
 
-    /// Parses `bytes` that start between records, like ``parse(_:)``. When no space outside
-    /// quotes touches a delimiter, quote or line end, and there is no tab, libcsv's own inline
-    /// space test gives exactly the same fields as no spaces at all (spaces inside a value,
-    /// or inside quotes, are kept either way), so the per-byte callback is left out.
-    func parseBlock(_ bytes: UnsafeRawBufferPointer) -> Outcome {
-        guard Self.spacesAreInterior(bytes, delimiter: delimiter) else { return parse(bytes) }
+    /// Parses a block of whole lines that starts between records, like ``parse(_:)``, first
+    /// without the per-byte space callback: libcsv's own space test then drops spaces and
+    /// tabs at a field's edge (before it, after an unquoted one, after a closing quote), and
+    /// only there, so its fields are exactly those of ``parse(_:)`` when it dropped none.
+    /// Whether it did is found by accounting for every byte of the block (see
+    /// ``FieldCollector/bytesAccountedFor(quotes:)``; `quotes` is the block's number of
+    /// double quotes); if any is missing, the block is parsed again with no byte a space.
+    /// A syntax error may differ from that of ``parse(_:)``; a block with one is fed again
+    /// line by line anyway.
+    func parseBlock(_ bytes: UnsafeRawBufferPointer, quotes: Int) -> Outcome {
+        let line = collector.line
         csv_set_space_func(parser, nil)
-        defer { csv_set_space_func(parser, noByteIsSpace) }
+        let outcome = parse(bytes)
+        csv_set_space_func(parser, noByteIsSpace)
+        guard outcome == .consumed, isBetweenRecords else { return outcome }
+        if collector.bytesAccountedFor(quotes: quotes) == bytes.count { return .consumed }
+        blocksParsedAgain += 1
+        reset()
+        collector.beginBlock(line: line)
         return parse(bytes)
     }
 
-    /// True when `bytes` (starting between records) hold no tab, and every space outside
-    /// quoted fields has a neighbour on each side that is neither a delimiter, a quote, CR,
-    /// LF nor another space. Quote parity is exact in any input libcsv parses without error
-    /// in strict mode, and a block with an error is fed again line by line anyway.
-    static func spacesAreInterior(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let count = bytes.count
-        if memchr(base, 0x09, count) != nil { return false }
-        @inline(__always) func next(_ byte: UInt8, after index: Int) -> Int {
-            guard index < count, let hit = memchr(base + index, Int32(byte), count - index) else {
-                return count
-            }
-            return UnsafeRawPointer(hit) - base
-        }
-        @inline(__always) func isEdge(_ byte: UInt8) -> Bool {
-            byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D || byte == 0x20
-        }
-        var quote = next(0x22, after: 0)
-        var space = next(0x20, after: 0)
-        var quoted = false
-        while space < count {
-            if quote < space {
-                quoted.toggle()
-                quote = next(0x22, after: quote + 1)
-                continue
-            }
-            if !quoted {
-                if space == 0 || space == count - 1 { return false }
-                if isEdge(base.load(fromByteOffset: space - 1, as: UInt8.self))
-                    || isEdge(base.load(fromByteOffset: space + 1, as: UInt8.self))
-                {
-                    return false
-                }
-            }
-            space = next(0x20, after: space + 1)
-        }
-        return true
-    }
+    /// Blocks ``parseBlock(_:quotes:)`` had to parse again because a space or tab sat at a
+    /// field's edge.
+    private(set) var blocksParsedAgain = 0
 
     /// Parses `bytes`, delivering fields and record ends to the collector.
     func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {

@@ -84,6 +84,13 @@ final class FieldCollector {
         /// True when the last row end was a CR, so an empty row ended by LF right after it is
         /// the second half of a CRLF.
         var lastEndWasCR = false
+        /// Since ``beginBlock(line:)``: the bytes of every field as delivered, the double
+        /// quotes among them, row ends at a CR or LF, and the fields and records before it.
+        var blockContentBytes = 0
+        var blockDeliveredQuotes = 0
+        var blockRowEnds = 0
+        var blockFirstSpan = 0
+        var blockFirstRecord = 0
     }
 
     let state: UnsafeMutablePointer<State>
@@ -133,16 +140,27 @@ final class FieldCollector {
         let mode =
             column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
         let start = state.pointee.byteCount
+        let count = field.count
+        state.pointee.blockContentBytes &+= count
+        // The bytes readable from the field's start: libcsv's whole buffer when the field is
+        // in it (as it always is).
+        var readable = count
+        if let source = field.baseAddress, let parser = state.pointee.source,
+            UnsafeMutableRawPointer(parser.pointee.entry_buf) == UnsafeMutableRawPointer(mutating: source)
+        {
+            readable = parser.pointee.entry_size
+            // A quoted field's closing quote stays in the buffer right after its content (an
+            // unquoted field's next byte is stale and may be anything, but it holds no quote).
+            if count < readable && source.load(fromByteOffset: count, as: UInt8.self) == 0x22 {
+                state.pointee.blockDeliveredQuotes &+= ASCII.occurrences(of: 0x22, in: field)
+            }
+        }
         switch mode {
         case .bytes:
-            let count = field.count
             if start + count + 16 > state.pointee.byteCapacity { growBytes(state, to: start + count + 16) }
             if count > 0, let source = field.baseAddress {
                 let target = state.pointee.bytes + start
-                if count <= 16, let parser = state.pointee.source, parser.pointee.entry_size >= 16,
-                    UnsafeMutableRawPointer(parser.pointee.entry_buf)
-                        == UnsafeMutableRawPointer(mutating: source)
-                {
+                if count <= 16 && readable >= 16 {
                     target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
                     target.storeBytes(
                         of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
@@ -171,7 +189,10 @@ final class FieldCollector {
     @inline(__always)
     static func recordEnded(_ terminator: Int32, state: UnsafeMutablePointer<State>) {
         let fields = state.pointee.spanCount - state.pointee.openRecordStart
-        if terminator >= 0 { state.pointee.terminatorBytes += 1 }
+        if terminator >= 0 {
+            state.pointee.terminatorBytes += 1
+            state.pointee.blockRowEnds += 1
+        }
         if fields == 0 {
             if terminator == 0x0A && state.pointee.lastEndWasCR {
                 state.pointee.lastEndWasCR = false
@@ -200,6 +221,25 @@ final class FieldCollector {
         state.pointee.openRecordNewlines = 0
         state.pointee.terminatorBytes = 0
         state.pointee.lastEndWasCR = false
+        state.pointee.blockContentBytes = 0
+        state.pointee.blockDeliveredQuotes = 0
+        state.pointee.blockRowEnds = 0
+        state.pointee.blockFirstSpan = state.pointee.spanCount
+        state.pointee.blockFirstRecord = state.pointee.recordCount
+    }
+
+    /// The bytes of a block that its parse since ``beginBlock(line:)`` accounts for, given
+    /// the double quotes the block holds: every field's delivered bytes, a delimiter between
+    /// fields, each row end at a CR or LF, and the quotes libcsv did not deliver (opening and
+    /// closing quotes, the second of each doubled quote). What a parse of a whole block that
+    /// ended between records leaves unaccounted for are the spaces and tabs libcsv's own
+    /// space test dropped at a field's edge (see ``CSVTokenizer/parseBlock(_:quotes:)``).
+    func bytesAccountedFor(quotes: Int) -> Int {
+        let state = state.pointee
+        let fields = state.spanCount - state.blockFirstSpan
+        let records = state.recordCount - state.blockFirstRecord
+        return state.blockContentBytes + (fields - records) + state.blockRowEnds
+            + (quotes - state.blockDeliveredQuotes)
     }
 
     /// The physical line the parser is on after a block.

@@ -133,7 +133,8 @@ enum RecordFeeder {
         /// parser reset) when the block must be fed line by line instead.
         func feedBlock(_ block: LineReader.Segment) throws(IngestError) -> Bool {
             let bytes = block.bytes
-            guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil else { return false }
+            let scan = BlockScan(bytes, checkingUTF8: encoding == .utf8)
+            guard bytes.baseAddress != nil, !scan.hasNUL else { return false }
             var parsed = bytes
             if encoding == .windows1252 {
                 if blockScratch.count < 3 * bytes.count {
@@ -144,12 +145,13 @@ enum RecordFeeder {
                 else { return false }
                 parsed = UnsafeRawBufferPointer(rebasing: blockScratch[..<written])
             } else {
-                guard case .valid = UTF8Validation.validate(bytes) else { return false }
+                guard scan.isValidUTF8 else { return false }
             }
+            // Transcoding leaves CR, LF and quotes as they are (and makes no ASCII bytes).
             collector.beginBlock(line: line)
-            let outcome = tokenizer.parseBlock(parsed)
+            let outcome = tokenizer.parseBlock(parsed, quotes: scan.quotes)
             guard outcome == .consumed, tokenizer.isBetweenRecords,
-                collector.terminatorBytes == LineTerminators.count(bytes)
+                collector.terminatorBytes == scan.terminators
             else {
                 tokenizer.reset()
                 return false

@@ -141,44 +141,55 @@ enum UTF8Validation {
 
     static func validate(_ bytes: UnsafeRawBufferPointer) -> Result {
         if isASCII(bytes) { return .valid }
+        guard let base = bytes.baseAddress else { return .valid }
         var index = 0
         let count = bytes.count
         while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
+            if base.load(fromByteOffset: index, as: UInt8.self) < 0x80 {
                 index = ASCII.endOfASCIIWords(bytes, from: index + 1)
                 continue
             }
-            let length: Int
-            var minimum: UInt8 = 0x80
-            var maximum: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0:
-                length = 3
-                minimum = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED:
-                length = 3
-                maximum = 0x9F
-            case 0xF0:
-                length = 4
-                minimum = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4:
-                length = 4
-                maximum = 0x8F
-            default: return .invalid(at: index)
-            }
-            for offset in 1..<length {
-                guard index + offset < count else { return .truncated(count: count - index) }
-                let byte = bytes[index + offset]
-                let low: UInt8 = offset == 1 ? minimum : 0x80
-                let high: UInt8 = offset == 1 ? maximum : 0xBF
-                if byte < low || byte > high { return .invalid(at: index) }
-            }
+            let length = sequenceLength(base, at: index, count: count)
+            if length == 0 { return .invalid(at: index) }
+            if length < 0 { return .truncated(count: count - index) }
             index += length
         }
         return .valid
+    }
+
+    /// The length of the well-formed sequence that starts at `index` (a byte of 0x80 or
+    /// more) among `count` bytes: 0 when it is ill-formed, -1 when it is well-formed as far
+    /// as it goes but runs past the end.
+    @inline(__always)
+    static func sequenceLength(_ base: UnsafeRawPointer, at index: Int, count: Int) -> Int {
+        let length: Int
+        var minimum: UInt8 = 0x80
+        var maximum: UInt8 = 0xBF
+        switch base.load(fromByteOffset: index, as: UInt8.self) {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            minimum = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            maximum = 0x9F
+        case 0xF0:
+            length = 4
+            minimum = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            maximum = 0x8F
+        default: return 0
+        }
+        for offset in 1..<length {
+            guard index + offset < count else { return -1 }
+            let byte = base.load(fromByteOffset: index + offset, as: UInt8.self)
+            let low: UInt8 = offset == 1 ? minimum : 0x80
+            let high: UInt8 = offset == 1 ? maximum : 0xBF
+            if byte < low || byte > high { return 0 }
+        }
+        return length
     }
 }
