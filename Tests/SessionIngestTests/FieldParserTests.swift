@@ -176,3 +176,41 @@ struct FieldParserTests {
         #expect(CategoryVocabulary.painScales[ASCII.normalizedKey("NRS")] == .nrs)
     }
 }
+
+/// The keys by which category values and the dictionaries' last hits are remembered: made
+/// from a field in the collector's buffer (whole words, masked) they equal those made byte
+/// by byte, for every length and whatever bytes follow the field.
+@Suite("Spelling keys")
+struct SpellingKeyTests {
+    @Test func paddedKeysEqualByteByByteKeys() {
+        var random = SplitMix64(seed: 0x5EE11)
+        let collector = FieldCollector()
+        collector.setKeep([], beyond: .bytes)
+        let tokenizer = CSVTokenizer(delimiter: 0x2C, collector: collector)
+        for round in 0..<200 {
+            // Fields of every length from 0 to 40, of letters and digits, some padded with spaces.
+            var fields: [String] = []
+            for length in 0...40 {
+                var field = String((0..<length).map { _ in "abcXYZ019_-".randomElement(using: &random)! })
+                if round % 3 == 0 && !field.isEmpty { field = " " + field + "  " }
+                fields.append(field)
+            }
+            fields.shuffle(using: &random)
+            let line = Array((fields.joined(separator: ",") + "\n").utf8)
+            collector.discardRecord()
+            _ = line.withUnsafeBytes { tokenizer.parse($0) }
+            guard collector.hasRecord else {
+                Issue.record("round \(round): no record")
+                return
+            }
+            _ = collector.select(0)
+            let record = collector.current
+            for column in 0..<fields.count {
+                let trimmed = ASCII.trimmed(record.field(column))
+                let padded = record.trimmedPadded(column)
+                #expect(padded.bytes.elementsEqual(trimmed), "round \(round), column \(column)")
+                #expect(SpellingKey(padded) == SpellingKey(trimmed), "round \(round), column \(column)")
+            }
+        }
+    }
+}

@@ -38,6 +38,7 @@ struct SessionDateTests {
             let iso = "\(year)-\(Self.pad(month))-\(Self.pad(day))"
             #expect(Self.parse(iso) == .day(expected), "\(iso)")
             #expect(Self.parse(iso, forced: .iso) == .day(expected))
+            #expect(Self.isoDay(iso) == expected, "\(iso)")
             let dots = "\(Self.pad(day)).\(Self.pad(month)).\(year)"
             #expect(Self.parse(dots) == .day(expected), "\(dots)")
             let mdy = "\(Self.pad(month))/\(Self.pad(day))/\(year)"
@@ -46,6 +47,41 @@ struct SessionDateTests {
             #expect(Self.parse(dmy, forced: .dmy) == .day(expected), "\(dmy)")
             if day <= 12 || month <= 12 {
                 #expect(Self.parse(mdy) == .slash(first: month, second: day, year: year))
+            }
+        }
+    }
+
+    static func isoDay(_ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { SessionDate.isoDay(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The word-at-a-time reading of `YYYY-MM-DD` gives what the general parser gives, and
+    /// nothing for any other text: ten-byte strings mostly of digits and dashes, with a byte
+    /// changed to its neighbours, a space, a slash or a non-ASCII byte. (Spaces it leaves to
+    /// the general parser, which trims them.)
+    @Test func isoDaysAgreeWithTheGeneralParser() {
+        var random = SplitMix64(seed: 0x150)
+        let alphabet: [UInt8] = Array("0123456789-/. :".utf8) + [0x2C, 0x2E, 0x39, 0x3A, 0xB0, 0xD9, 0xFF]
+        for round in 0..<100_000 {
+            var bytes = Array(
+                "\(random.int(1890...2110))-\(Self.pad(random.int(0...13)))-\(Self.pad(random.int(0...32)))"
+                    .utf8)
+            if round % 2 == 1 {
+                bytes[random.int(0..<bytes.count)] = alphabet[random.int(0..<alphabet.count)]
+            }
+            if round % 7 == 3 {
+                bytes = (0..<random.int(8...11)).map { _ in alphabet[random.int(0..<alphabet.count)] }
+            }
+            let fast = bytes.withUnsafeBytes { SessionDate.isoDay($0) }
+            let general = bytes.withUnsafeBytes { SessionDate.parse($0, forced: nil) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let fast {
+                #expect(general == .day(fast), "\(text)")
+            } else if bytes.count == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D && !bytes.contains(0x20),
+                case .day = general
+            {
+                Issue.record("\(text): the general parser reads a day, the ISO reading none")
             }
         }
     }

@@ -157,7 +157,8 @@ final class FieldCollector {
         }
         switch mode {
         case .bytes:
-            if start + count + 16 > state.pointee.byteCapacity { growBytes(state, to: start + count + 16) }
+            let end = start + count + PaddedBytes.padding
+            if end > state.pointee.byteCapacity { growBytes(state, to: end) }
             if count > 0, let source = field.baseAddress {
                 let target = state.pointee.bytes + start
                 if count <= 16 && readable >= 16 {
@@ -175,7 +176,8 @@ final class FieldCollector {
             let (hash, lines, terminators) = NoteFingerprint.ofField(field)
             state.pointee.openRecordNewlines += lines
             state.pointee.terminatorBytes += terminators
-            if start + 8 + 16 > state.pointee.byteCapacity { growBytes(state, to: start + 8 + 16) }
+            let end = start + 8 + PaddedBytes.padding
+            if end > state.pointee.byteCapacity { growBytes(state, to: end) }
             state.pointee.bytes.storeBytes(of: hash, toByteOffset: start, as: UInt64.self)
             state.pointee.byteCount = start + 8
             state.pointee.spans[index] = Span(start: start, count: 0)
@@ -304,6 +306,13 @@ final class FieldCollector {
         @inline(__always)
         func withField<R>(_ column: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(field(column)) }
 
+        /// The bytes kept for `column`, trimmed of ASCII white space, as ``PaddedBytes``: the
+        /// buffer always has room for ``PaddedBytes/padding`` bytes past the last field.
+        @inline(__always)
+        func trimmedPadded(_ column: Int) -> PaddedBytes {
+            PaddedBytes(inCollector: ASCII.trimmed(field(column)))
+        }
+
         /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a
         /// hash (0 for a column kept otherwise).
         func hash(_ column: Int) -> UInt64 {
@@ -357,4 +366,19 @@ final class FieldCollector {
         pointer = larger
         capacity *= 2
     }
+}
+
+/// Bytes that are followed by at least ``padding`` readable bytes (a field in a
+/// ``FieldCollector``'s buffer), so that up to 32 of them can be read as whole words and
+/// masked, with no branch on their length.
+struct PaddedBytes {
+    static let padding = 32
+
+    let bytes: UnsafeRawBufferPointer
+
+    /// `bytes` must lie in a ``FieldCollector``'s buffer.
+    @inline(__always)
+    fileprivate init(inCollector bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var isEmpty: Bool { bytes.isEmpty }
 }

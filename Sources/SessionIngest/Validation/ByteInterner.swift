@@ -43,7 +43,18 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32 {
-        let key = SpellingKey(bytes)
+        intern(bytes, key: SpellingKey(bytes), tag: tag)
+    }
+
+    /// The same, for bytes in a ``FieldCollector``'s buffer.
+    @inline(__always)
+    mutating func intern(_ padded: PaddedBytes, tag: UInt32 = 0) -> UInt32 {
+        intern(padded.bytes, key: SpellingKey(padded), tag: tag)
+    }
+
+    /// `key` is the ``SpellingKey`` of `bytes`.
+    @inline(__always)
+    private mutating func intern(_ bytes: UnsafeRawBufferPointer, key: SpellingKey?, tag: UInt32) -> UInt32 {
         if let key, key == lastKey && tag == lastTag { return lastID }
         let id = lookUp(bytes, tag: tag)
         if let key {

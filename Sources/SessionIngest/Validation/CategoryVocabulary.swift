@@ -116,7 +116,8 @@ enum CategoryVocabulary {
 /// small direct-mapped cache so the common case neither hashes with `Hasher` nor allocates.
 ///
 /// A cached spelling of up to 32 bytes is kept as four words and its length and compared
-/// as such; longer spellings are looked up every time.
+/// as such; longer spellings are looked up every time. Fields come trimmed, from the
+/// ``FieldCollector``'s buffer.
 struct CategoryMatcher<Value> {
     private let vocabulary: [String: Value]
     private static var slots: Int { 64 }
@@ -125,14 +126,13 @@ struct CategoryMatcher<Value> {
 
     init(_ vocabulary: [String: Value]) { self.vocabulary = vocabulary }
 
-    /// The value for `field` (trimmed), or nil when the spelling is not recognised.
+    /// The value for trimmed `field`, or nil when the spelling is not recognised.
     @inline(__always)
-    mutating func match(_ field: UnsafeRawBufferPointer) -> Value? {
-        let bytes = ASCII.trimmed(field)
-        guard let key = SpellingKey(bytes) else { return lookUp(bytes) }
+    mutating func match(_ field: PaddedBytes) -> Value? {
+        guard let key = SpellingKey(field) else { return lookUp(field.bytes) }
         let slot = key.slot & (Self.slots - 1)
         if keys[slot] == key { return values[slot] }
-        let value = lookUp(bytes)
+        let value = lookUp(field.bytes)
         keys[slot] = key
         values[slot] = value
         return value

@@ -95,6 +95,32 @@ enum SessionDate {
         }
     }
 
+    /// The day of a field that is exactly `YYYY-MM-DD`, with no spaces: read a word at a time
+    /// (the common shape; ``parse(_:forced:)`` gives the same for it). Nil for anything else,
+    /// including an impossible date.
+    @inline(__always)
+    static func isoDay(_ field: UnsafeRawBufferPointer) -> Int32? {
+        guard field.count == 10, let base = field.baseAddress else { return nil }
+        let word = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        let tail = UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
+        // Bytes 4 and 7 are the dashes; every other byte is a digit: below 0x10 once 0x30 is
+        // taken off (by xor), and still below it with 6 added.
+        let dashes: UInt64 = 0xFF00_00FF_0000_0000
+        guard word & dashes == 0x2D00_002D_0000_0000 else { return nil }
+        let digits = (word ^ 0x3030_3030_3030_3030) & ~dashes
+        let tailDigits = tail ^ 0x3030
+        guard (digits | (digits &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0 == 0,
+            (tailDigits | (tailDigits &+ 0x0606)) & 0xF0F0 == 0
+        else { return nil }
+        @inline(__always) func digit(_ index: UInt64) -> Int {
+            Int(truncatingIfNeeded: digits >> (8 * index) & 0xFF)
+        }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let dayOfMonth = Int(tailDigits & 0xFF) * 10 + Int(tailDigits >> 8)
+        return day(year: year, month: month, day: dayOfMonth)
+    }
+
     static func pack(first: Int, second: Int, year: Int) -> Int32 {
         slashMarker | Int32(year << 10 | first << 5 | second)
     }

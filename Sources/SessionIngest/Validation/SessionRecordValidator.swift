@@ -86,10 +86,11 @@ struct SessionRecordValidator: RecordSink {
         var clinic = defaultClinic
         let clinicColumn = column(.clinicID)
         if clinicColumn >= 0 {
-            let trimmed = ASCII.trimmed(fields.field(clinicColumn))
+            let padded = fields.trimmedPadded(clinicColumn)
+            let trimmed = padded.bytes
             if !trimmed.isEmpty {
                 // Clinics repeat: the last one looked up is remembered by its bytes.
-                let key = SpellingKey(trimmed)
+                let key = SpellingKey(padded)
                 if let key, key == lastPrefetchClinic.key {
                     clinic = lastPrefetchClinic.id
                 } else {
@@ -129,14 +130,24 @@ struct SessionRecordValidator: RecordSink {
         if patientBlank { return reject(.missingPatientID, .patientID, fields, line, number) }
 
         let dateColumn = column(.sessionDate)
-        if FieldParsers.isBlank(fields.field(dateColumn)) {
-            return reject(.missingSessionDate, .sessionDate, fields, line, number)
+        let parsedDate: SessionDate.Parsed
+        // An ISO date is read on its own, its shape known (no dots, no slash order to note).
+        let isoDay =
+            options.dateFormat == nil || options.dateFormat == .iso
+            ? SessionDate.isoDay(fields.field(dateColumn)) : nil
+        if let isoDay {
+            parsedDate = .day(isoDay)
+        } else {
+            if FieldParsers.isBlank(fields.field(dateColumn)) {
+                return reject(.missingSessionDate, .sessionDate, fields, line, number)
+            }
+            guard let parsed = SessionDate.parse(fields.field(dateColumn), forced: options.dateFormat) else {
+                return reject(.invalidSessionDate, .sessionDate, fields, line, number)
+            }
+            parsedDate = parsed
+            // The column's slash order is decided from every date in it, rejected rows included.
+            dates.noteOrder(parsed)
         }
-        guard
-            let parsedDate = SessionDate.parse(fields.field(dateColumn), forced: options.dateFormat)
-        else { return reject(.invalidSessionDate, .sessionDate, fields, line, number) }
-        // The column's slash order is decided from every date in it, rejected rows included.
-        dates.noteOrder(parsedDate)
 
         var sessionNumber: Int32 = 0
         let numberColumn = column(.sessionNumber)
@@ -151,17 +162,17 @@ struct SessionRecordValidator: RecordSink {
         }
 
         let techniqueColumn = column(.technique)
-        if FieldParsers.isBlank(fields.field(techniqueColumn)) {
-            return reject(.missingTechnique, .technique, fields, line, number)
-        }
-        guard let technique = techniques.match(fields.field(techniqueColumn)) else {
+        let techniqueField = fields.trimmedPadded(techniqueColumn)
+        if techniqueField.isEmpty { return reject(.missingTechnique, .technique, fields, line, number) }
+        guard let technique = techniques.match(techniqueField) else {
             return reject(.unknownTechnique, .technique, fields, line, number)
         }
 
         var scale = options.painScale ?? .nrs
         let scaleColumn = column(.painScale)
-        if scaleColumn >= 0 && !FieldParsers.isBlank(fields.field(scaleColumn)) {
-            if let rowScale = painScales.match(fields.field(scaleColumn)) {
+        let scaleField = fields.trimmedPadded(scaleColumn)
+        if !scaleField.isEmpty {
+            if let rowScale = painScales.match(scaleField) {
                 scale = rowScale
             } else {
                 warnings.append((.invalidPainScale, .painScale, scaleColumn))
@@ -224,14 +235,14 @@ struct SessionRecordValidator: RecordSink {
         let clinicColumn = column(.clinicID)
         var clinic = defaultClinic
         if clinicColumn >= 0 {
-            let trimmed = ASCII.trimmed(fields.field(clinicColumn))
+            let trimmed = fields.trimmedPadded(clinicColumn)
             if !trimmed.isEmpty { clinic = staged.clinics.intern(trimmed) }
         }
-        let course = staged.patients.intern(ASCII.trimmed(fields.field(patientColumn)), tag: clinic)
+        let course = staged.patients.intern(fields.trimmedPadded(patientColumn), tag: clinic)
         var therapist: UInt32 = 0
         let therapistColumn = column(.therapistID)
         if therapistColumn >= 0 {
-            let trimmed = ASCII.trimmed(fields.field(therapistColumn))
+            let trimmed = fields.trimmedPadded(therapistColumn)
             if !trimmed.isEmpty { therapist = staged.therapists.intern(trimmed) }
         }
         let notesColumn = column(.notes)
@@ -241,7 +252,9 @@ struct SessionRecordValidator: RecordSink {
         switch parsedDate {
         case .day(let day):
             dateKey = day
-            if fields.withField(dateColumn, { ASCII.trimmed($0).contains(UInt8(ascii: ".")) }) {
+            if isoDay != nil {
+                dates.iso += 1
+            } else if fields.withField(dateColumn, { ASCII.trimmed($0).contains(UInt8(ascii: ".")) }) {
                 dates.dots += 1
             } else if options.dateFormat != .mdy && options.dateFormat != .dmy {
                 dates.iso += 1
@@ -299,9 +312,8 @@ struct SessionRecordValidator: RecordSink {
     )
         -> Value?
     {
-        guard column >= 0 else { return nil }
-        let raw = fields.field(column)
-        return FieldParsers.isBlank(raw) ? nil : matcher.match(raw)
+        let field = fields.trimmedPadded(column)
+        return field.isEmpty ? nil : matcher.match(field)
     }
 
     private mutating func reject(

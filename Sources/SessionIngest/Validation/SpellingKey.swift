@@ -19,6 +19,27 @@ struct SpellingKey: Equatable {
         if length > 24 { words.3 = Self.word(base, 24, length) }
     }
 
+    /// The same key for `padded`'s bytes, read as four whole words with the bytes past the
+    /// end masked off.
+    @inline(__always)
+    init?(_ padded: PaddedBytes) {
+        let bytes = padded.bytes
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 32 else { return nil }
+        length = bytes.count
+        words = (
+            Self.masked(base, 0, length), Self.masked(base, 8, length), Self.masked(base, 16, length),
+            Self.masked(base, 24, length)
+        )
+    }
+
+    /// The word at `offset`, keeping only the bytes before `length`.
+    @inline(__always)
+    private static func masked(_ base: UnsafeRawPointer, _ offset: Int, _ length: Int) -> UInt64 {
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let kept = min(max(length - offset, 0), 8)
+        return kept == 0 ? 0 : word & UInt64.max &>> UInt64(64 - 8 * kept)
+    }
+
     /// A hash of the key for a direct-mapped table.
     @inline(__always)
     var slot: Int {
