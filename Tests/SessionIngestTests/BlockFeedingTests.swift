@@ -159,6 +159,37 @@ struct BlockFeedingTests {
         }
     }
 
+    /// Blocks at the limits of the room reserved for them (a field or row per byte, an
+    /// 8-byte hash per one-byte field, one field as long as the block) give the fields of a
+    /// parse that checks its room at every field.
+    @Test(arguments: [
+        String(repeating: ",", count: 5_000) + "\n", String(repeating: "\n", count: 5_000),
+        String(repeating: "\r\n,\r", count: 2_000), String(repeating: "\"\",", count: 3_000) + "\"\"\n",
+        String(repeating: "x", count: 40_000) + "\n", "\"" + String(repeating: "\"\"", count: 9_000) + "\"\n",
+    ])
+    func blocksAtTheLimitsOfTheirRoom(text: String) {
+        for keep in [FieldCollector.Keep.bytes, .hash, .nothing] {
+            func parse(asBlock: Bool) -> [[String]] {
+                let collector = FieldCollector()
+                collector.setKeep([.bytes, keep], beyond: keep)
+                let tokenizer = CSVTokenizer(delimiter: 0x2C, collector: collector)
+                _ = Array("warm,up\n".utf8).withUnsafeBytes { tokenizer.parse($0) }  // libcsv's buffer
+                collector.discardRecord()
+                collector.beginBlock(line: 1)
+                let bytes = Array(text.utf8)
+                let outcome = bytes.withUnsafeBytes {
+                    asBlock ? tokenizer.parseBlock($0, quotes: BlockScan($0).quotes) : tokenizer.parse($0)
+                }
+                #expect(outcome == .consumed)
+                return (0..<collector.recordCount).map { index in
+                    _ = collector.select(index)
+                    return collector.strings() + (0..<collector.fieldCount).map { String(collector.hash($0)) }
+                }
+            }
+            #expect(parse(asBlock: true) == parse(asBlock: false), "\(keep)")
+        }
+    }
+
     @Test func mutatedSamplesReadTheSameInBlocks() throws {
         let samples = try FuzzTests.sampleNames.map { try Package.bytes(ofDataset: $0) }
         let scratch = try Scratch()

@@ -66,7 +66,12 @@ final class CSVTokenizer {
     func parseBlock(_ bytes: UnsafeRawBufferPointer, quotes: Int) -> Outcome {
         let line = collector.line
         csv_set_space_func(parser, nil)
-        let outcome = parse(bytes)
+        let outcome: Outcome
+        if collector.reserve(forBlockOf: bytes.count, parser: parser) {
+            outcome = parse(bytes, collectReservedField, collectReservedRecordEnd)
+        } else {
+            outcome = parse(bytes)
+        }
         csv_set_space_func(parser, noByteIsSpace)
         guard outcome == .consumed, isBetweenRecords else { return outcome }
         if collector.bytesAccountedFor(quotes: quotes) == bytes.count { return .consumed }
@@ -81,10 +86,16 @@ final class CSVTokenizer {
     private(set) var blocksParsedAgain = 0
 
     /// Parses `bytes`, delivering fields and record ends to the collector.
-    func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+    func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome { parse(bytes, collectField, collectRecordEnd) }
+
+    private func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        _ field: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void,
+        _ recordEnd: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
+    ) -> Outcome {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .consumed }
         let context = UnsafeMutableRawPointer(collector.state)
-        let used = csv_parse(parser, base, bytes.count, collectField, collectRecordEnd, context)
+        let used = csv_parse(parser, base, bytes.count, field, recordEnd, context)
         if used == bytes.count && parser.pointee.status == 0 { return .consumed }
         return outcomeOfError()
     }
@@ -124,10 +135,27 @@ private func collectField(
     guard let context else { return }
     FieldCollector.append(
         UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
-        to: context.assumingMemoryBound(to: FieldCollector.State.self))
+        to: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: false)
 }
 
 private func collectRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    FieldCollector.recordEnded(terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self))
+    FieldCollector.recordEnded(
+        terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: false)
+}
+
+/// The same, for a block the collector reserved room for.
+private func collectReservedField(
+    _ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?
+) {
+    guard let context else { return }
+    FieldCollector.append(
+        UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
+        to: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: true)
+}
+
+private func collectReservedRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    FieldCollector.recordEnded(
+        terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: true)
 }

@@ -86,11 +86,16 @@ final class FieldCollector {
         var lastEndWasCR = false
         /// Since ``beginBlock(line:)``: the bytes of every field as delivered, the double
         /// quotes among them, row ends at a CR or LF, and the fields and records before it.
-        var blockContentBytes = 0
         var blockDeliveredQuotes = 0
         var blockRowEnds = 0
         var blockFirstSpan = 0
         var blockFirstRecord = 0
+        var blockFirstByte = 0
+        /// Bytes delivered in fields kept as a hash or not at all, and the hashes stored.
+        var blockOtherContentBytes = 0
+        var blockHashes = 0
+        /// libcsv's field buffer while a block reserved by ``reserve(forBlockOf:)`` is parsed.
+        var reservedSource: UnsafeRawPointer?
     }
 
     let state: UnsafeMutablePointer<State>
@@ -130,25 +135,31 @@ final class FieldCollector {
     }
 
     /// Keeps one field; called from libcsv's callback with the state pointer as context,
-    /// so no reference counting happens per field.
+    /// so no reference counting happens per field. With `reserved`, the block being parsed
+    /// was reserved by ``reserve(forBlockOf:)``: no capacity is checked, and libcsv's buffer
+    /// is known to hold more than any field of the block.
     @inline(__always)
-    static func append(_ field: UnsafeRawBufferPointer, to state: UnsafeMutablePointer<State>) {
+    static func append(_ field: UnsafeRawBufferPointer, to state: UnsafeMutablePointer<State>, reserved: Bool)
+    {
         let index = state.pointee.spanCount
-        if index == state.pointee.spanCapacity { growSpans(state) }
+        if !reserved && index == state.pointee.spanCapacity { growSpans(state) }
         state.pointee.spanCount = index + 1
         let column = index - state.pointee.openRecordStart
         let mode =
             column < state.pointee.keepCount ? state.pointee.keepModes[column] : state.pointee.beyondMode
         let start = state.pointee.byteCount
         let count = field.count
-        state.pointee.blockContentBytes &+= count
         // The bytes readable from the field's start: libcsv's whole buffer when the field is
         // in it (as it always is).
         var readable = count
-        if let source = field.baseAddress, let parser = state.pointee.source,
-            UnsafeMutableRawPointer(parser.pointee.entry_buf) == UnsafeMutableRawPointer(mutating: source)
-        {
-            readable = parser.pointee.entry_size
+        if let source = field.baseAddress {
+            if reserved {
+                if source == state.pointee.reservedSource { readable = Int.max }
+            } else if let parser = state.pointee.source,
+                UnsafeMutableRawPointer(parser.pointee.entry_buf) == UnsafeMutableRawPointer(mutating: source)
+            {
+                readable = parser.pointee.entry_size
+            }
             // A quoted field's closing quote stays in the buffer right after its content (an
             // unquoted field's next byte is stale and may be anything, but it holds no quote).
             if count < readable && source.load(fromByteOffset: count, as: UInt8.self) == 0x22 {
@@ -158,7 +169,7 @@ final class FieldCollector {
         switch mode {
         case .bytes:
             let end = start + count + PaddedBytes.padding
-            if end > state.pointee.byteCapacity { growBytes(state, to: end) }
+            if !reserved && end > state.pointee.byteCapacity { growBytes(state, to: end) }
             if count > 0, let source = field.baseAddress {
                 let target = state.pointee.bytes + start
                 if count <= 16 && readable >= 16 {
@@ -176,20 +187,42 @@ final class FieldCollector {
             let (hash, lines, terminators) = NoteFingerprint.ofField(field)
             state.pointee.openRecordNewlines += lines
             state.pointee.terminatorBytes += terminators
+            state.pointee.blockOtherContentBytes &+= count
+            state.pointee.blockHashes &+= 1
             let end = start + 8 + PaddedBytes.padding
-            if end > state.pointee.byteCapacity { growBytes(state, to: end) }
+            if !reserved && end > state.pointee.byteCapacity { growBytes(state, to: end) }
             state.pointee.bytes.storeBytes(of: hash, toByteOffset: start, as: UInt64.self)
             state.pointee.byteCount = start + 8
             state.pointee.spans[index] = Span(start: start, count: 0)
         case .nothing:
+            state.pointee.blockOtherContentBytes &+= count
             state.pointee.spans[index] = Span(start: start, count: 0)
         }
+    }
+
+    /// Makes room for every field and record of a block of `length` bytes, so that
+    /// ``append(_:to:reserved:)`` and ``recordEnded(_:state:reserved:)`` need not check:
+    /// a field or an empty row takes at least one byte (its delimiter or line end), keeps at
+    /// most its bytes or an 8-byte hash, and is shorter than the block. False (nothing
+    /// reserved) while libcsv's buffer is not yet larger than the block.
+    func reserve(forBlockOf length: Int, parser: UnsafeMutablePointer<csv_parser>) -> Bool {
+        guard let buffer = parser.pointee.entry_buf, parser.pointee.entry_size > length + 16 else {
+            return false
+        }
+        let bytes = state.pointee.byteCount + 9 * (length + 1) + PaddedBytes.padding
+        if bytes > state.pointee.byteCapacity { Self.growBytes(state, to: bytes) }
+        while state.pointee.spanCapacity < state.pointee.spanCount + length + 1 { Self.growSpans(state) }
+        while state.pointee.recordCapacity < state.pointee.recordCount + length + 1 {
+            Self.growRecords(state)
+        }
+        state.pointee.reservedSource = UnsafeRawPointer(buffer)
+        return true
     }
 
     /// A row ended at `terminator` (CR, LF, or -1 at the end of the input). A row without
     /// fields is a blank line or the LF of a CRLF and only moves the line count.
     @inline(__always)
-    static func recordEnded(_ terminator: Int32, state: UnsafeMutablePointer<State>) {
+    static func recordEnded(_ terminator: Int32, state: UnsafeMutablePointer<State>, reserved: Bool) {
         let fields = state.pointee.spanCount - state.pointee.openRecordStart
         if terminator >= 0 {
             state.pointee.terminatorBytes += 1
@@ -205,7 +238,7 @@ final class FieldCollector {
             return
         }
         let index = state.pointee.recordCount
-        if index == state.pointee.recordCapacity { growRecords(state) }
+        if !reserved && index == state.pointee.recordCapacity { growRecords(state) }
         let record = Record(
             firstField: state.pointee.openRecordStart, fieldCount: fields, line: state.pointee.line)
         state.pointee.records[index] = record
@@ -223,11 +256,13 @@ final class FieldCollector {
         state.pointee.openRecordNewlines = 0
         state.pointee.terminatorBytes = 0
         state.pointee.lastEndWasCR = false
-        state.pointee.blockContentBytes = 0
         state.pointee.blockDeliveredQuotes = 0
         state.pointee.blockRowEnds = 0
         state.pointee.blockFirstSpan = state.pointee.spanCount
         state.pointee.blockFirstRecord = state.pointee.recordCount
+        state.pointee.blockFirstByte = state.pointee.byteCount
+        state.pointee.blockOtherContentBytes = 0
+        state.pointee.blockHashes = 0
     }
 
     /// The bytes of a block that its parse since ``beginBlock(line:)`` accounts for, given
@@ -240,8 +275,10 @@ final class FieldCollector {
         let state = state.pointee
         let fields = state.spanCount - state.blockFirstSpan
         let records = state.recordCount - state.blockFirstRecord
-        return state.blockContentBytes + (fields - records) + state.blockRowEnds
-            + (quotes - state.blockDeliveredQuotes)
+        // Bytes kept are fields' bytes, but for the hashes.
+        let content =
+            state.byteCount - state.blockFirstByte - 8 * state.blockHashes + state.blockOtherContentBytes
+        return content + (fields - records) + state.blockRowEnds + (quotes - state.blockDeliveredQuotes)
     }
 
     /// The physical line the parser is on after a block.
