@@ -266,15 +266,19 @@ struct DecimalColumn {
             store(&hundredths, Self.missing)
             return
         }
-        let scaled = (value * 100).rounded()
-        let exact: Bool
-        if scaled >= 0 && scaled < Double(Self.tabled) {
-            exact = quotients[Int(scaled)] == value
-        } else {
-            exact = scaled >= 0 && scaled < Double(Self.inSideTable) && Double(UInt16(scaled)) / 100 == value
+        // The nearest whole number of hundredths, by truncation (no call to `round`): any
+        // candidate will do, since it is kept only if it gives `value` back exactly.
+        var exact = false
+        var candidate = 0
+        if value >= 0 && value < Double(Self.inSideTable) / 100 {
+            candidate = Int(value * 100 + 0.5)
+            exact =
+                candidate < Self.tabled
+                ? quotients[candidate] == value
+                : candidate < Int(Self.inSideTable) && Double(candidate) / 100 == value
         }
         if exact && !(value == 0 && value.sign == .minus) {
-            store(&hundredths, UInt16(scaled))
+            store(&hundredths, UInt16(candidate))
         } else {
             exceptions[hundredths.count] = value
             store(&hundredths, Self.inSideTable)
