@@ -177,9 +177,9 @@ struct FieldParserTests {
     }
 }
 
-/// The keys by which category values and the dictionaries' last hits are remembered: made
-/// from a field in the collector's buffer (whole words, masked) they equal those made byte
-/// by byte, for every length and whatever bytes follow the field.
+/// The keys by which category values and the dictionaries' last hits are remembered, and
+/// the dictionaries' slot words: made from a field in the collector's buffer (whole words,
+/// masked) they equal those made byte by byte, for every length and whatever follows.
 @Suite("Spelling keys")
 struct SpellingKeyTests {
     @Test func paddedKeysEqualByteByByteKeys() {
@@ -210,6 +210,9 @@ struct SpellingKeyTests {
                 let padded = record.trimmedPadded(column)
                 #expect(padded.bytes.elementsEqual(trimmed), "round \(round), column \(column)")
                 #expect(SpellingKey(padded) == SpellingKey(trimmed), "round \(round), column \(column)")
+                #expect(
+                    ByteInterner.Slot.word(padded) == ByteInterner.Slot.word(trimmed),
+                    "round \(round), column \(column)")
             }
         }
     }

@@ -43,20 +43,28 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32 {
-        intern(bytes, key: SpellingKey(bytes), tag: tag)
+        let key = SpellingKey(bytes)
+        if let key, key == lastKey && tag == lastTag { return lastID }
+        return intern(bytes, key: key, word: Slot.word(bytes), tag: tag)
     }
 
     /// The same, for bytes in a ``FieldCollector``'s buffer.
     @inline(__always)
     mutating func intern(_ padded: PaddedBytes, tag: UInt32 = 0) -> UInt32 {
-        intern(padded.bytes, key: SpellingKey(padded), tag: tag)
+        let key = SpellingKey(padded)
+        if let key, key == lastKey && tag == lastTag { return lastID }
+        return intern(padded.bytes, key: key, word: Slot.word(padded), tag: tag)
     }
 
-    /// `key` is the ``SpellingKey`` of `bytes`.
+    /// Looks `bytes` up (or adds it) and remembers it as the last hit; `key` is its
+    /// ``SpellingKey`` and `word` its ``Slot/word(_:)``.
     @inline(__always)
-    private mutating func intern(_ bytes: UnsafeRawBufferPointer, key: SpellingKey?, tag: UInt32) -> UInt32 {
-        if let key, key == lastKey && tag == lastTag { return lastID }
-        let id = lookUp(bytes, tag: tag)
+    private mutating func intern(
+        _ bytes: UnsafeRawBufferPointer, key: SpellingKey?, word: UInt64, tag: UInt32
+    )
+        -> UInt32
+    {
+        let id = lookUp(bytes, word: word, tag: tag)
         if let key {
             lastKey = key
             lastTag = tag
@@ -169,7 +177,13 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, adding it when new (no last-hit check).
     @inline(never)
     private mutating func lookUp(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> UInt32 {
-        let (found, slot, word) = find(bytes, tag: tag)
+        lookUp(bytes, word: Slot.word(bytes), tag: tag)
+    }
+
+    /// The same, given the ``Slot/word(_:)`` of `bytes`.
+    @inline(never)
+    private mutating func lookUp(_ bytes: UnsafeRawBufferPointer, word: UInt64, tag: UInt32) -> UInt32 {
+        let (found, slot, word) = find(bytes, word: word, tag: tag)
         if let found { return found }
         let id = UInt32(offsets.count)
         arena.append(contentsOf: bytes)
@@ -212,6 +226,18 @@ struct ByteInterner {
             }
         }
 
+        /// The same for bytes in a ``FieldCollector``'s buffer: a short string read as one
+        /// word and masked, with no branch on its length.
+        @inline(__always)
+        static func word(_ padded: PaddedBytes) -> UInt64 {
+            let bytes = padded.bytes
+            let count = bytes.count
+            guard count <= 7, let base = bytes.baseAddress else { return word(bytes) }
+            let loaded = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+            // An empty string's word is 0, as for ``word(_:)``.
+            return count == 0 ? 0 : loaded & (UInt64.max &>> UInt64(64 - 8 * count)) | UInt64(count) << 56
+        }
+
         /// Where a slot with this word and tag starts probing (before the mask).
         @inline(__always)
         static func home(_ word: UInt64, _ tag: UInt32) -> Int {
@@ -231,7 +257,14 @@ struct ByteInterner {
     @inline(__always)
     private func find(_ bytes: UnsafeRawBufferPointer, tag: UInt32) -> (id: UInt32?, slot: Int, word: UInt64)
     {
-        let word = Slot.word(bytes)
+        find(bytes, word: Slot.word(bytes), tag: tag)
+    }
+
+    /// The same, given the ``Slot/word(_:)`` of `bytes`.
+    @inline(__always)
+    private func find(_ bytes: UnsafeRawBufferPointer, word: UInt64, tag: UInt32) -> (
+        id: UInt32?, slot: Int, word: UInt64
+    ) {
         var slot = Slot.home(word, tag) & mask
         return slots.withUnsafeBufferPointer { slots in
             while true {

@@ -130,12 +130,34 @@ enum SessionDate {
         return (bits >> 5 & 31, bits & 31, bits >> 10)
     }
 
-    /// Days since 1970-01-01 of a valid calendar date in the plausible years, else nil.
+    /// Days since 1970-01-01 of a valid calendar date in the plausible years, else nil: from
+    /// a table of the months of those years.
+    @inline(__always)
     static func day(year: Int, month: Int, day: Int) -> Int32? {
-        guard plausibleYears.contains(year), (1...12).contains(month), day >= 1,
-            day <= daysInMonth(year: year, month: month)
-        else { return nil }
-        // Howard Hinnant's days_from_civil.
+        guard plausibleYears.contains(year), (1...12).contains(month), day >= 1 else { return nil }
+        let entry = months[(year - plausibleYears.lowerBound) * 12 + month - 1]
+        guard day <= Int(entry.days) else { return nil }
+        return entry.first + Int32(day - 1)
+    }
+
+    /// For each month of the plausible years, its first day (days since 1970-01-01) and its
+    /// length. Made once, immutable, and a pointer so that threads reading it share no
+    /// reference count.
+    nonisolated(unsafe) private static let months: UnsafeBufferPointer<(first: Int32, days: Int32)> = {
+        let table = UnsafeMutableBufferPointer<(first: Int32, days: Int32)>.allocate(
+            capacity: plausibleYears.count * 12)
+        for year in plausibleYears {
+            for month in 1...12 {
+                table[(year - plausibleYears.lowerBound) * 12 + month - 1] = (
+                    civilDay(year: year, month: month, day: 1), Int32(daysInMonth(year: year, month: month))
+                )
+            }
+        }
+        return UnsafeBufferPointer(table)
+    }()
+
+    /// Days since 1970-01-01 of a valid calendar date, by Howard Hinnant's days_from_civil.
+    static func civilDay(year: Int, month: Int, day: Int) -> Int32 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

@@ -27,6 +27,8 @@ struct SessionRecordValidator: RecordSink {
     private var warnings: [(RejectReason, SessionField, Int)] = []
     /// The clinic ``prefetch(_:)`` looked up last (ids never change once given).
     private var lastPrefetchClinic = (key: SpellingKey(), id: UInt32(0))
+    /// The patient ``prefetch(_:)`` asked for last, and under which clinic.
+    private var lastPrefetchPatient = (key: SpellingKey(), clinic: UInt32(0))
 
     init(path: String, fileIndex: UInt16, options: IngestOptions, decimalComma: Bool, staged: StagedSessions)
     {
@@ -100,6 +102,13 @@ struct SessionRecordValidator: RecordSink {
                 }
             }
         }
+        // Consecutive sessions of one patient (an export ordered by patient) ask for the
+        // slot that was just asked for.
+        let patientKey = SpellingKey(fields.trimmedPadded(patientColumn))
+        if let patientKey, patientKey == lastPrefetchPatient.key && clinic == lastPrefetchPatient.clinic {
+            return
+        }
+        if let patientKey { lastPrefetchPatient = (patientKey, clinic) }
         staged.patients.prefetch(patient, tag: clinic)
     }
 
