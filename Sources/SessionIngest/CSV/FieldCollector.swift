@@ -152,6 +152,8 @@ final class FieldCollector {
         // The bytes readable from the field's start: libcsv's whole buffer when the field is
         // in it (as it always is).
         var readable = count
+        // Only a quoted field can hold a CR or LF.
+        var mayBeQuoted = true
         if let source = field.baseAddress {
             if reserved {
                 if source == state.pointee.reservedSource { readable = Int.max }
@@ -162,8 +164,11 @@ final class FieldCollector {
             }
             // A quoted field's closing quote stays in the buffer right after its content (an
             // unquoted field's next byte is stale and may be anything, but it holds no quote).
-            if count < readable && source.load(fromByteOffset: count, as: UInt8.self) == 0x22 {
-                state.pointee.blockDeliveredQuotes &+= ASCII.occurrences(of: 0x22, in: field)
+            if count < readable {
+                mayBeQuoted = source.load(fromByteOffset: count, as: UInt8.self) == 0x22
+                if mayBeQuoted {
+                    state.pointee.blockDeliveredQuotes &+= ASCII.occurrences(of: 0x22, in: field)
+                }
             }
         }
         switch mode {
@@ -184,7 +189,7 @@ final class FieldCollector {
             state.pointee.byteCount = start + count
             state.pointee.spans[index] = Span(start: start, count: count)
         case .hash:
-            let (hash, lines, terminators) = NoteFingerprint.ofField(field)
+            let (hash, lines, terminators) = NoteFingerprint.ofField(field, mayHoldLineEnds: mayBeQuoted)
             state.pointee.openRecordNewlines += lines
             state.pointee.terminatorBytes += terminators
             state.pointee.blockOtherContentBytes &+= count

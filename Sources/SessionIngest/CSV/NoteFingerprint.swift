@@ -10,12 +10,14 @@ enum NoteFingerprint {
 
     /// The fingerprint of `bytes` without leading and trailing ASCII white space, and, over
     /// all of `bytes`, the line terminators (LF, CRLF or a lone CR, each once) and the CR
-    /// and LF bytes among them, since a quoted note may span lines.
+    /// and LF bytes among them, since a quoted note may span lines (they are not looked for
+    /// when the field cannot hold any: when it was not quoted).
     @inline(__always)
-    static func ofField(_ bytes: UnsafeRawBufferPointer) -> (
+    static func ofField(_ bytes: UnsafeRawBufferPointer, mayHoldLineEnds: Bool = true) -> (
         fingerprint: UInt64, lines: Int, terminatorBytes: Int
     ) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return (empty, 0, 0) }
+        guard mayHoldLineEnds else { return (fingerprint(ASCII.trimmed(bytes)), 0, 0) }
         let (lines, terminators) = lineTerminators(base, bytes.count)
         return (fingerprint(ASCII.trimmed(bytes)), lines, terminators)
     }

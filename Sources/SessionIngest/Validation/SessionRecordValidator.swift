@@ -135,8 +135,8 @@ struct SessionRecordValidator: RecordSink {
 
         // Required fields, in the order of METRICS.md §1; the first fault rejects the record.
         let patientColumn = column(.patientID)
-        let patientBlank = FieldParsers.isBlank(fields.field(patientColumn))
-        if patientBlank { return reject(.missingPatientID, .patientID, fields, line, number) }
+        let patient = fields.trimmedPadded(patientColumn)
+        if patient.isEmpty { return reject(.missingPatientID, .patientID, fields, line, number) }
 
         let dateColumn = column(.sessionDate)
         let parsedDate: SessionDate.Parsed
@@ -161,10 +161,9 @@ struct SessionRecordValidator: RecordSink {
         var sessionNumber: Int32 = 0
         let numberColumn = column(.sessionNumber)
         if numberColumn >= 0 {
-            if FieldParsers.isBlank(fields.field(numberColumn)) {
-                return reject(.missingSessionNumber, .sessionNumber, fields, line, number)
-            }
-            guard let value = FieldParsers.integer(fields.field(numberColumn)), value >= 1 else {
+            let field = ASCII.trimmed(fields.field(numberColumn))
+            if field.isEmpty { return reject(.missingSessionNumber, .sessionNumber, fields, line, number) }
+            guard let value = FieldParsers.integer(field), value >= 1 else {
                 return reject(.invalidSessionNumber, .sessionNumber, fields, line, number)
             }
             sessionNumber = Int32(value)
@@ -188,13 +187,11 @@ struct SessionRecordValidator: RecordSink {
             }
         }
 
-        let painColumn = column(.painPre)
-        if FieldParsers.isBlank(fields.field(painColumn)) {
-            return reject(.missingPain, .painPre, fields, line, number)
+        let painField = ASCII.trimmed(fields.field(column(.painPre)))
+        if painField.isEmpty { return reject(.missingPain, .painPre, fields, line, number) }
+        guard let rawPain = FieldParsers.decimal(painField, decimalComma: decimalComma) else {
+            return reject(.invalidPain, .painPre, fields, line, number)
         }
-        guard
-            let rawPain = FieldParsers.decimal(fields.field(painColumn), decimalComma: decimalComma)
-        else { return reject(.invalidPain, .painPre, fields, line, number) }
         guard rawPain >= 0 && rawPain <= scale.maximum else {
             return reject(.painOutOfRange, .painPre, fields, line, number)
         }
@@ -202,8 +199,9 @@ struct SessionRecordValidator: RecordSink {
         // Optional fields: a bad value is a warning and counts as missing.
         var painPost = Double.nan
         let postColumn = column(.painPost)
-        if postColumn >= 0 && !FieldParsers.isBlank(fields.field(postColumn)) {
-            if let value = FieldParsers.decimal(fields.field(postColumn), decimalComma: decimalComma) {
+        let postField = ASCII.trimmed(fields.field(postColumn))
+        if !postField.isEmpty {
+            if let value = FieldParsers.decimal(postField, decimalComma: decimalComma) {
                 if value >= 0 && value <= scale.maximum {
                     painPost = value
                 } else {
@@ -229,16 +227,13 @@ struct SessionRecordValidator: RecordSink {
         let age = optional(.age, fields, .invalidAge, missing: SessionTable.missingAge) {
             FieldParsers.integer($0).flatMap { $0 <= 120 ? UInt8($0) : nil }
         }
-        // Category matchers remember spellings (they mutate), so they are called outside
-        // `optional`, which is itself mutating.
-        let (causeColumn, sexColumn, adverseColumn) = (column(.cause), column(.sex), column(.adverseEvent))
-        let foundCause = Self.match(&causes, causeColumn, fields)
-        let foundSex = Self.match(&sexes, sexColumn, fields)
-        let foundAdverse = Self.match(&adverseEvents, adverseColumn, fields)
-        let cause = optional(.cause, fields, .unknownCause, missing: Cause.unknown, found: foundCause)
-        let sex = optional(.sex, fields, .invalidSex, missing: Sex.unknown, found: foundSex)
-        let adverse = optional(
-            .adverseEvent, fields, .invalidAdverseEvent, missing: AdverseEvent.none, found: foundAdverse)
+        let cause = Self.category(
+            .cause, column(.cause), fields, &causes, .unknownCause, missing: Cause.unknown, &warnings)
+        let sex = Self.category(
+            .sex, column(.sex), fields, &sexes, .invalidSex, missing: Sex.unknown, &warnings)
+        let adverse = Self.category(
+            .adverseEvent, column(.adverseEvent), fields, &adverseEvents, .invalidAdverseEvent,
+            missing: AdverseEvent.none, &warnings)
 
         // Accepted: intern ids only now, so rejected records leave no trace in the dictionaries.
         let clinicColumn = column(.clinicID)
@@ -247,7 +242,7 @@ struct SessionRecordValidator: RecordSink {
             let trimmed = fields.trimmedPadded(clinicColumn)
             if !trimmed.isEmpty { clinic = staged.clinics.intern(trimmed) }
         }
-        let course = staged.patients.intern(fields.trimmedPadded(patientColumn), tag: clinic)
+        let course = staged.patients.intern(patient, tag: clinic)
         var therapist: UInt32 = 0
         let therapistColumn = column(.therapistID)
         if therapistColumn >= 0 {
@@ -292,37 +287,33 @@ struct SessionRecordValidator: RecordSink {
     }
 
     /// An optional field's value: `missing` when the column is absent or the value blank;
-    /// `missing` and a warning when `parse` rejects it.
+    /// `missing` and a warning when `parse` rejects it (given the trimmed value).
     @inline(__always)
     private mutating func optional<Value>(
         _ field: SessionField, _ fields: FieldCollector.RecordFields, _ reason: RejectReason, missing: Value,
         parse: (UnsafeRawBufferPointer) -> Value?
     ) -> Value {
-        optional(field, fields, reason, missing: missing, found: parse(fields.field(column(field))))
-    }
-
-    /// The same, for a value already looked up (nil: not recognised).
-    @inline(__always)
-    private mutating func optional<Value>(
-        _ field: SessionField, _ fields: FieldCollector.RecordFields, _ reason: RejectReason, missing: Value,
-        found: Value?
-    ) -> Value {
         let column = column(field)
-        guard column >= 0, !FieldParsers.isBlank(fields.field(column)) else { return missing }
-        if let found { return found }
+        let trimmed = ASCII.trimmed(fields.field(column))
+        guard !trimmed.isEmpty else { return missing }
+        if let found = parse(trimmed) { return found }
         warnings.append((reason, field, column))
         return missing
     }
 
-    /// The category value of `field`, or nil when absent, blank or not recognised.
+    /// The same for a category value, looked up by `matcher` (which remembers spellings,
+    /// so it is passed in rather than captured).
     @inline(__always)
-    private static func match<Value>(
-        _ matcher: inout CategoryMatcher<Value>, _ column: Int, _ fields: FieldCollector.RecordFields
-    )
-        -> Value?
-    {
-        let field = fields.trimmedPadded(column)
-        return field.isEmpty ? nil : matcher.match(field)
+    private static func category<Value>(
+        _ field: SessionField, _ column: Int, _ fields: FieldCollector.RecordFields,
+        _ matcher: inout CategoryMatcher<Value>, _ reason: RejectReason, missing: Value,
+        _ warnings: inout [(RejectReason, SessionField, Int)]
+    ) -> Value {
+        let trimmed = fields.trimmedPadded(column)
+        guard !trimmed.isEmpty else { return missing }
+        if let found = matcher.match(trimmed) { return found }
+        warnings.append((reason, field, column))
+        return missing
     }
 
     private mutating func reject(
