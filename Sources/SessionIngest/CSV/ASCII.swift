@@ -27,6 +27,12 @@ enum ASCII {
     /// `bytes` without leading and trailing ASCII white space.
     @inline(__always)
     static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        // White space is at most 0x20: most values need one test at each end.
+        if let base = bytes.baseAddress, bytes.count > 0, base.load(as: UInt8.self) > 0x20,
+            base.load(fromByteOffset: bytes.count - 1, as: UInt8.self) > 0x20
+        {
+            return bytes
+        }
         var start = 0
         var end = bytes.count
         while start < end, isSpace(bytes[start]) { start += 1 }

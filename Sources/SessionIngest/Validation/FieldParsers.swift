@@ -22,6 +22,43 @@ enum FieldParsers {
     static func decimal(_ field: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
         let bytes = ASCII.trimmed(field)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+        // The common case first, in a tight loop: no sign, at most 15 digits (so the
+        // mantissa is exact), which gives what the general loop below gives.
+        let count = bytes.count
+        if count <= 16 {
+            var mantissa: UInt64 = 0
+            var separator = -1
+            var index = 0
+            while index < count {
+                let byte = base.load(fromByteOffset: index, as: UInt8.self)
+                let digit = byte &- UInt8(ascii: "0")
+                if digit < 10 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                } else if separator < 0
+                    && (byte == UInt8(ascii: ".") || (decimalComma && byte == UInt8(ascii: ",")))
+                {
+                    separator = index
+                } else {
+                    break
+                }
+                index &+= 1
+            }
+            let digits = separator < 0 ? count : count &- 1
+            if index == count && digits > 0 && digits <= 15 {
+                switch separator < 0 ? 0 : count &- separator &- 1 {
+                case 0: return Double(mantissa)
+                case 1: return Double(mantissa) / 10
+                case 2: return Double(mantissa) / 100
+                case let decimals: return Double(mantissa) / powersOfTen[decimals]
+                }
+            }
+        }
+        return generalDecimal(bytes, decimalComma: decimalComma)
+    }
+
+    /// ``decimal(_:decimalComma:)`` for any trimmed, non-empty field.
+    private static func generalDecimal(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
+        guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
         var index = 0
         let first = base.load(as: UInt8.self)
