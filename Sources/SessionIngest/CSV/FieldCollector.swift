@@ -357,6 +357,7 @@ final class FieldCollector {
 
         /// The ``NoteFingerprint`` of `column`'s trimmed bytes, when the column is kept as a
         /// hash (0 for a column kept otherwise).
+        @inline(__always)
         func hash(_ column: Int) -> UInt64 {
             guard column >= 0 && column < fieldCount else { return NoteFingerprint.empty }
             let mode = column < keepCount ? keepModes[column] : beyondMode
@@ -422,5 +423,6 @@ struct PaddedBytes {
     @inline(__always)
     fileprivate init(inCollector bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+    @inline(__always)
     var isEmpty: Bool { bytes.isEmpty }
 }
