@@ -120,6 +120,18 @@ struct EncodingTests {
         }
     }
 
+    /// Where a block that ends inside a quoted field is cut short: after the last line end
+    /// with an even number of quotes before it.
+    @Test(
+        arguments: [
+            ("a,b\nc,\"d\ne", 4), ("a,\"x\"\"y\",b\nc,\"d\n\"\"e\nf", 11), ("a\r\nb,\"c\r\nd", 3),
+            ("a\rb,\"c\rd", 2), ("\"a\nb", nil), ("a\n\"b\nc\"\nd,\"e\nf", 8),
+        ] as [(String, Int?)])
+    func blocksEndingInsideQuotesAreCutAtTheLastLineEndOutside(text: String, cut: Int?) {
+        let found = Array(text.utf8).withUnsafeBytes { BlockScan.lastLineEndOutsideQuotes($0) }
+        #expect(found == cut, "\(text.debugDescription)")
+    }
+
     @Test func longASCIIRunsTakeTheFastPath() {
         var bytes = [UInt8](repeating: 0x61, count: 1_000)
         #expect(Self.validate(bytes) == .valid)

@@ -76,6 +76,29 @@ struct BlockScan: Equatable {
         }
     }
 
+    /// In a block with an odd number of double quotes, which therefore ends inside a quoted
+    /// field: the offset just past the last line end (LF, or CR not followed by LF) that has
+    /// an even number of quotes before it, so lies outside quotes; nil when there is none
+    /// but the block's start. Looks back from the end, usually over a line or two.
+    static func lastLineEndOutsideQuotes(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var quotesAfter = 0
+        var index = bytes.count - 1
+        while index > 0 {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte == 0x22 {
+                quotesAfter += 1
+            } else if quotesAfter % 2 == 1 && index < bytes.count - 1
+                && (byte == 0x0A
+                    || (byte == 0x0D && base.load(fromByteOffset: index + 1, as: UInt8.self) != 0x0A))
+            {
+                return index + 1
+            }
+            index -= 1
+        }
+        return nil
+    }
+
     /// Checks the UTF-8 sequences that start from `start` (on a sequence boundary) up to
     /// `end`: the offset just past the last of them, or -1 when one is ill-formed or runs
     /// past `count`.

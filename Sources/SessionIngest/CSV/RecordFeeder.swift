@@ -132,9 +132,20 @@ enum RecordFeeder {
         /// The block path: every record of whole lines at once, or false (nothing emitted,
         /// parser reset) when the block must be fed line by line instead.
         func feedBlock(_ block: LineReader.Segment) throws(IngestError) -> Bool {
-            let bytes = block.bytes
-            let scan = BlockScan(bytes, checkingUTF8: encoding == .utf8)
+            var bytes = block.bytes
+            var scan = BlockScan(bytes, checkingUTF8: encoding == .utf8)
             guard bytes.baseAddress != nil, !scan.hasNUL else { return false }
+            // An odd number of quotes: the block ends inside a quoted field (a note over
+            // several lines). It then stops at its last line end outside quotes, and the
+            // rest is read again with the next block, instead of the whole block line by line.
+            var endsShort = false
+            if scan.quotes % 2 == 1, scan.isValidUTF8, let cut = BlockScan.lastLineEndOutsideQuotes(bytes) {
+                let rest = BlockScan(UnsafeRawBufferPointer(rebasing: bytes[cut...]), checkingUTF8: false)
+                scan.quotes -= rest.quotes
+                scan.terminators -= rest.terminators
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[..<cut])
+                endsShort = true
+            }
             var parsed = bytes
             if encoding == .windows1252 {
                 if blockScratch.count < 3 * bytes.count {
@@ -178,6 +189,7 @@ enum RecordFeeder {
             collector.discardRecord()
             line = collector.line
             summary.lines = max(summary.lines, line - 1)
+            if endsShort { reader.rewind(to: block.offset + Int64(bytes.count)) }
             return true
         }
 
