@@ -132,30 +132,38 @@ private func cappedRealloc(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> 
 private func collectField(
     _ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?
 ) {
-    guard let context else { return }
-    FieldCollector.append(
-        UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
-        to: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: false)
+    deliverField(bytes, length, context, reserved: false)
 }
 
 private func collectRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    guard let context else { return }
-    FieldCollector.recordEnded(
-        terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: false)
+    deliverRecordEnd(terminator, context, reserved: false)
 }
 
 /// The same, for a block the collector reserved room for.
 private func collectReservedField(
     _ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?
 ) {
-    guard let context else { return }
-    FieldCollector.append(
-        UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
-        to: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: true)
+    deliverField(bytes, length, context, reserved: true)
 }
 
 private func collectReservedRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    deliverRecordEnd(terminator, context, reserved: true)
+}
+
+/// What the callbacks share: the context is the collector's state.
+@inline(__always)
+private func deliverField(
+    _ bytes: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?, reserved: Bool
+) {
+    guard let context else { return }
+    FieldCollector.append(
+        UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length),
+        to: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: reserved)
+}
+
+@inline(__always)
+private func deliverRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?, reserved: Bool) {
     guard let context else { return }
     FieldCollector.recordEnded(
-        terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: true)
+        terminator, state: context.assumingMemoryBound(to: FieldCollector.State.self), reserved: reserved)
 }

@@ -17,8 +17,7 @@ enum NoteFingerprint {
         fingerprint: UInt64, lines: Int, terminatorBytes: Int
     ) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return (empty, 0, 0) }
-        guard mayHoldLineEnds else { return (fingerprint(ASCII.trimmed(bytes)), 0, 0) }
-        let (lines, terminators) = lineTerminators(base, bytes.count)
+        let (lines, terminators) = mayHoldLineEnds ? lineTerminators(base, bytes.count) : (0, 0)
         return (fingerprint(ASCII.trimmed(bytes)), lines, terminators)
     }
 

@@ -144,10 +144,10 @@ struct ByteInterner {
     /// The id of `bytes` under `tag`, if it is here (nothing is added).
     func id(of bytes: UnsafeRawBufferPointer, tag: UInt32 = 0) -> UInt32? { find(bytes, tag: tag).id }
 
-    /// Asks the processor to fetch the slot where a lookup of `bytes` under `tag` begins.
+    /// Asks the processor to fetch the slot where a lookup of `padded` under `tag` begins.
     @inline(__always)
-    func prefetch(_ bytes: UnsafeRawBufferPointer, tag: UInt32) {
-        let slot = Slot.home(Slot.word(bytes), tag) & mask
+    func prefetch(_ padded: PaddedBytes, tag: UInt32) {
+        let slot = Slot.home(Slot.word(padded), tag) & mask
         slots.withUnsafeBufferPointer { slots in
             if let base = slots.baseAddress { outcomes_prefetch(base + slot) }
         }

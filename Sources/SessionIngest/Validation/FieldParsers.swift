@@ -45,15 +45,22 @@ enum FieldParsers {
             }
             let digits = separator < 0 ? count : count &- 1
             if index == count && digits > 0 && digits <= 15 {
-                switch separator < 0 ? 0 : count &- separator &- 1 {
-                case 0: return Double(mantissa)
-                case 1: return Double(mantissa) / 10
-                case 2: return Double(mantissa) / 100
-                case let decimals: return Double(mantissa) / powersOfTen[decimals]
-                }
+                return quotient(mantissa, decimals: separator < 0 ? 0 : count &- separator &- 1)
             }
         }
         return generalDecimal(bytes, decimalComma: decimalComma)
+    }
+
+    /// `mantissa` (below 2^53) divided by 10^`decimals` (at most 22), correctly rounded:
+    /// both are exact doubles, so one division is.
+    @inline(__always)
+    private static func quotient(_ mantissa: UInt64, decimals: Int) -> Double {
+        switch decimals {
+        case 0: Double(mantissa)
+        case 1: Double(mantissa) / 10
+        case 2: Double(mantissa) / 100
+        default: Double(mantissa) / powersOfTen[decimals]
+        }
     }
 
     /// ``decimal(_:decimalComma:)`` for any trimmed, non-empty field.
@@ -87,13 +94,7 @@ enum FieldParsers {
         guard digits > 0 else { return nil }
         let decimals = separator < 0 ? 0 : count - separator - 1
         if significant <= 15 && decimals <= 22 {
-            let magnitude: Double
-            switch decimals {
-            case 0: magnitude = Double(mantissa)
-            case 1: magnitude = Double(mantissa) / 10
-            case 2: magnitude = Double(mantissa) / 100
-            default: magnitude = Double(mantissa) / powersOfTen[decimals]
-            }
+            let magnitude = quotient(mantissa, decimals: decimals)
             return negative ? -magnitude : magnitude
         }
         var text = [CChar](repeating: 0, count: count + 1)

@@ -83,28 +83,23 @@ struct SessionRecordValidator: RecordSink {
     mutating func prefetch(_ collector: FieldCollector) {
         let fields = collector.current
         guard fields.fieldCount == headerCount else { return }
-        let patientColumn = column(.patientID)
-        let patient = ASCII.trimmed(fields.field(patientColumn))
+        let patient = fields.trimmedPadded(column(.patientID))
         var clinic = defaultClinic
-        let clinicColumn = column(.clinicID)
-        if clinicColumn >= 0 {
-            let padded = fields.trimmedPadded(clinicColumn)
-            let trimmed = padded.bytes
-            if !trimmed.isEmpty {
-                // Clinics repeat: the last one looked up is remembered by its bytes.
-                let key = SpellingKey(padded)
-                if let key, key == lastPrefetchClinic.key {
-                    clinic = lastPrefetchClinic.id
-                } else {
-                    guard let known = staged.clinics.id(of: trimmed) else { return }
-                    clinic = known
-                    if let key { lastPrefetchClinic = (key, known) }
-                }
+        let clinicName = fields.trimmedPadded(column(.clinicID))
+        if !clinicName.isEmpty {
+            // Clinics repeat: the last one looked up is remembered by its bytes.
+            let key = SpellingKey(clinicName)
+            if let key, key == lastPrefetchClinic.key {
+                clinic = lastPrefetchClinic.id
+            } else {
+                guard let known = staged.clinics.id(of: clinicName.bytes) else { return }
+                clinic = known
+                if let key { lastPrefetchClinic = (key, known) }
             }
         }
         // Consecutive sessions of one patient (an export ordered by patient) ask for the
         // slot that was just asked for.
-        let patientKey = SpellingKey(fields.trimmedPadded(patientColumn))
+        let patientKey = SpellingKey(patient)
         if let patientKey, patientKey == lastPrefetchPatient.key && clinic == lastPrefetchPatient.clinic {
             return
         }
